@@ -1,0 +1,119 @@
+"""What ``lockcheck check`` does, between parsed flags and an exit code.
+
+Kept out of cli.py so the command line stays declarative and this can be called (and
+tested) without typer.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from lockcheck.config import Overrides, Settings, find_config, load_settings
+from lockcheck.discover import discover
+from lockcheck.engine import run
+from lockcheck.errors import ConfigError
+from lockcheck.findings import Report, Severity
+from lockcheck.report import text as text_report
+from lockcheck.urls import redact
+
+
+@dataclass(frozen=True)
+class CheckRequest:
+    paths: tuple[str, ...] = (".",)
+    verify: bool = False
+    output_format: str = "text"
+    output: Path | None = None
+    select: tuple[str, ...] | None = None
+    ignore: tuple[str, ...] | None = None
+    fail_on: str | None = None
+    config: Path | None = None
+    index_url: str | None = None
+    use_cache: bool = True
+    jobs: int = 16
+    quiet: bool = False
+    progress: bool = True
+
+
+class SettingsResolver:
+    """The settings for a path: its nearest config file (or --config), then the flags."""
+
+    def __init__(self, explicit: Path | None, overrides: Overrides) -> None:
+        self._explicit = explicit
+        self._overrides = overrides
+        self._loaded: dict[Path | None, Settings] = {}
+
+    def config_for(self, path: str) -> Path | None:
+        if self._explicit is not None:
+            return self._explicit
+        return find_config(Path(os.path.abspath(path)))
+
+    def __call__(self, path: str) -> Settings:
+        config = self.config_for(path)
+        if config not in self._loaded:
+            base = load_settings(config) if config is not None else Settings()
+            self._loaded[config] = self._overrides.apply(base)
+        return self._loaded[config]
+
+    def exclude_for(self, root: str) -> tuple[str, tuple[str, ...]]:
+        try:
+            settings = self(root)
+        except ConfigError:
+            return root, ()  # reported when the files below are checked
+        return str(settings.base_dir), settings.exclude
+
+
+def execute(request: CheckRequest) -> int:
+    if request.verify:
+        return _usage("--verify is not available in this version yet")
+    if request.config is not None and not request.config.is_file():
+        return _usage(f"--config {request.config}: no such file")
+    overrides = Overrides(
+        select=request.select,
+        ignore=request.ignore,
+        fail_on=Severity.parse(request.fail_on) if request.fail_on else None,
+        index_url=request.index_url,
+    )
+    resolver = SettingsResolver(request.config, overrides)
+    targets, errors = discover(request.paths, resolver.exclude_for)
+    report = run(targets, resolver, verify=request.verify, errors=errors)
+    for error in report.errors:
+        sys.stderr.write(text_report.error_line(error) + "\n")
+    rendered = _render(report, request)
+    if request.output is not None:
+        try:
+            write_atomically(request.output, rendered)
+        except OSError as exc:
+            return _usage(f"--output {request.output}: {exc.strerror or exc}")
+    else:
+        sys.stdout.write(rendered)
+    return report.exit_code()
+
+
+def _render(report: Report, request: CheckRequest) -> str:
+    if request.output_format == "json":
+        from lockcheck.report import json as json_report
+
+        return json_report.render(report)
+    return text_report.render(report, quiet=request.quiet)
+
+
+def _usage(message: str) -> int:
+    sys.stderr.write(f"lockcheck: error: {redact(message)}\n")
+    return 2
+
+
+def write_atomically(path: Path, content: str) -> None:
+    """Write to a temporary file beside ``path`` and rename it over: never a half file."""
+    directory = path.parent if str(path.parent) else Path(".")
+    fd, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=directory)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(content)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise

@@ -1,0 +1,182 @@
+"""The command line: flags become Settings, the engine runs, a reporter prints. No logic."""
+
+from __future__ import annotations
+
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from lockcheck import __version__
+
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    help="Lint Python lockfiles and verify their hashes against the package index.",
+    context_settings={"help_option_names": ["-h", "--help"]},
+    pretty_exceptions_enable=False,
+)
+
+
+class OutputFormat(str, Enum):
+    text = "text"
+    json = "json"
+
+
+class FailOn(str, Enum):
+    error = "error"
+    warning = "warning"
+    note = "note"
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"lockcheck {__version__}")
+        raise typer.Exit(0)
+
+
+@app.callback()
+def main(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_version, is_eager=True, help="Show the version and exit."
+        ),
+    ] = False,
+) -> None:
+    """Lint Python lockfiles and verify their hashes against the package index."""
+
+
+def _codes(values: list[str] | None) -> tuple[str, ...] | None:
+    if not values:
+        return None
+    return tuple(code.strip() for value in values for code in value.split(",") if code.strip())
+
+
+@app.command()
+def check(
+    paths: Annotated[
+        list[str] | None,
+        typer.Argument(
+            help="Lockfiles, or directories to search for them (default: .).", show_default=False
+        ),
+    ] = None,
+    verify: Annotated[
+        bool, typer.Option("--verify", help="Check hashes and releases against the package index.")
+    ] = False,
+    output_format: Annotated[
+        OutputFormat, typer.Option("--format", help="Report format.")
+    ] = OutputFormat.text,
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output", "-o", help="Write the report to FILE instead of standard output."
+        ),
+    ] = None,
+    select: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--select", help="Rules to run: codes, names, prefixes or ALL (comma-separated)."
+        ),
+    ] = None,
+    ignore: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--ignore", help="Rules not to run (comma-separated)."
+        ),
+    ] = None,
+    fail_on: Annotated[
+        FailOn | None,
+        typer.Option(
+            "--fail-on",
+            help="Lowest severity that fails the run (default: error).",
+            show_default=False,
+        ),
+    ] = None,
+    config: Annotated[
+        Path | None,
+        typer.Option(
+            "--config", help="Use this configuration file instead of searching for one."
+        ),
+    ] = None,
+    index_url: Annotated[
+        str | None,
+        typer.Option(
+            "--index-url", help="Verify against this index."
+        ),
+    ] = None,
+    no_cache: Annotated[
+        bool, typer.Option("--no-cache", help="Do not read or write the index cache.")
+    ] = False,
+    jobs: Annotated[
+        int, typer.Option("--jobs", min=1, max=256, help="Concurrent index requests.")
+    ] = 16,
+    quiet: Annotated[
+        bool, typer.Option("--quiet", "-q", help="Print findings only, no summary.")
+    ] = False,
+    no_progress: Annotated[
+        bool, typer.Option("--no-progress", help="Never show a progress bar.")
+    ] = False,
+) -> None:
+    """Check lockfiles (files, or directories searched for lockfiles)."""
+    from lockcheck.checking import CheckRequest, execute
+
+    request = CheckRequest(
+        paths=tuple(paths or ["."]),
+        verify=verify,
+        output_format=output_format.value,
+        output=output,
+        select=_codes(select),
+        ignore=_codes(ignore),
+        fail_on=fail_on.value if fail_on else None,
+        config=config,
+        index_url=index_url,
+        use_cache=not no_cache,
+        jobs=jobs,
+        quiet=quiet,
+        progress=not no_progress,
+    )
+    raise typer.Exit(execute(request))
+
+
+@app.command()
+def rules(
+    code: Annotated[
+        str | None,
+        typer.Argument(
+            help="A rule code or name to explain.", show_default=False
+        ),
+    ] = None,
+) -> None:
+    """List the rules, or explain one."""
+    from lockcheck.rules import ALL_RULES, lookup
+
+    if code is None:
+        for rule in ALL_RULES:
+            index = " (needs --verify)" if rule.needs_index else ""
+            typer.echo(
+                f"{rule.code}  {rule.name:<28} {rule.severity.value:<8} {rule.summary}{index}"
+            )
+        return
+    found = lookup(code)
+    if found is None:
+        typer.echo(f"lockcheck: unknown rule {code!r} (see 'lockcheck rules')", err=True)
+        raise typer.Exit(2)
+    typer.echo(f"# {found.code} {found.name}\n")
+    typer.echo(
+        f"Default severity: {found.severity.value}"
+        + ("; runs only with --verify" if found.needs_index else "")
+        + "\n"
+    )
+    typer.echo(found.doc.strip())
+
+
+def run() -> None:
+    """Entry point: typer's usage errors exit 2, as the design's exit codes say."""
+    try:
+        app(prog_name="lockcheck")
+    except KeyboardInterrupt:
+        sys.stderr.write("lockcheck: interrupted\n")
+        sys.exit(130)

@@ -1,0 +1,106 @@
+"""Find lockfiles under the paths the user names, and say what format each one is."""
+
+from __future__ import annotations
+
+import fnmatch
+import os
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from lockcheck.findings import ErrorEntry
+from lockcheck.model import LockFormat
+from lockcheck.parsers import detect_format
+
+# Directories that hold other people's code or build output, never the project's locks.
+SKIP_DIRS = frozenset(
+    {
+        ".git",
+        ".hg",
+        ".svn",
+        "node_modules",
+        "build",
+        "dist",
+        ".tox",
+        ".nox",
+        "__pycache__",
+        ".venv",
+        "venv",
+        ".mypy_cache",
+        ".ruff_cache",
+        ".pytest_cache",
+        "site-packages",
+    }
+)
+# Formats found when walking a directory (named files are always checked).
+WALKED_FORMATS = frozenset({LockFormat.REQUIREMENTS})
+
+
+@dataclass(frozen=True)
+class Target:
+    path: str
+    format: LockFormat
+
+
+# For a directory being walked: the directory exclude globs are relative to, and the globs.
+ExcludeFor = Callable[[str], tuple[str, tuple[str, ...]]]
+
+
+def _no_exclude(root: str) -> tuple[str, tuple[str, ...]]:
+    return root, ()
+
+
+def discover(
+    paths: Sequence[str], exclude_for: ExcludeFor = _no_exclude
+) -> tuple[list[Target], list[ErrorEntry]]:
+    """Expand files and directories into lockfile targets; missing paths are errors."""
+    targets: list[Target] = []
+    errors: list[ErrorEntry] = []
+    seen: set[str] = set()
+    for path in paths:
+        if os.path.isdir(path):
+            found = _walk(path, *exclude_for(path))
+        elif os.path.exists(path) or os.path.islink(path):
+            # A file named on the command line is checked even if its name is unusual.
+            found = [Target(path, detect_format(path) or LockFormat.REQUIREMENTS)]
+        else:
+            errors.append(ErrorEntry(path, None, "no such file or directory"))
+            continue
+        for target in found:
+            key = os.path.realpath(target.path)
+            if key not in seen:
+                seen.add(key)
+                targets.append(target)
+    return targets, errors
+
+
+def _walk(root: str, base: str, exclude: tuple[str, ...]) -> list[Target]:
+    found = []
+    for directory, dirnames, filenames in os.walk(root):
+        dirnames[:] = sorted(
+            d
+            for d in dirnames
+            if d not in SKIP_DIRS
+            and not _is_venv(os.path.join(directory, d))
+            and not _excluded(os.path.join(directory, d), base, exclude)
+        )
+        for name in sorted(filenames):
+            path = os.path.join(directory, name)
+            fmt = detect_format(path)
+            if fmt in WALKED_FORMATS and not _excluded(path, base, exclude):
+                found.append(Target(os.path.normpath(path), fmt))
+    return found
+
+
+def _is_venv(path: str) -> bool:
+    return os.path.isfile(os.path.join(path, "pyvenv.cfg"))
+
+
+def _excluded(path: str, base: str, patterns: tuple[str, ...]) -> bool:
+    if not patterns:
+        return False
+    relative = os.path.relpath(os.path.abspath(path), os.path.abspath(base)).replace(os.sep, "/")
+    name = os.path.basename(path)
+    return any(
+        fnmatch.fnmatch(relative, p) or fnmatch.fnmatch(name, p) or fnmatch.fnmatch(path, p)
+        for p in patterns
+    )

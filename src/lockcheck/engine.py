@@ -1,0 +1,209 @@
+"""Parse each lockfile, run the selected rules, apply severities and waivers: a Report.
+
+The engine never stops at the first bad file: every unreadable input becomes an error
+entry (exit code 2) and every other file is still checked.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import fnmatch
+import os
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from lockcheck.config import Settings, Waiver
+from lockcheck.discover import Target
+from lockcheck.errors import ConfigError, LockcheckError, LockfileError
+from lockcheck.findings import ErrorEntry, FileSummary, Finding, Report
+from lockcheck.parsers import parse_lockfile
+from lockcheck.rules import (
+    ALL_RULES,
+    BY_CODE,
+    lc901_expired_waiver,
+    lc902_unused_waiver,
+    lookup,
+)
+from lockcheck.rules.base import Rule, RuleContext
+
+SettingsFor = Callable[[str], Settings]
+_RUN_LEVEL = {lc901_expired_waiver.RULE.code, lc902_unused_waiver.RULE.code}
+
+
+def select_rules(settings: Settings) -> tuple[Rule, ...]:
+    """The rules ``select`` minus ``ignore`` name; unknown selectors are a ConfigError."""
+    chosen = _expand(settings.select, "select", settings)
+    dropped = _expand(settings.ignore, "ignore", settings)
+    return tuple(rule for rule in ALL_RULES if rule.code in chosen and rule.code not in dropped)
+
+
+def _expand(selectors: Iterable[str], key: str, settings: Settings) -> set[str]:
+    codes: set[str] = set()
+    for raw in selectors:
+        selector = raw.strip()
+        if not selector:
+            continue
+        if selector.upper() == "ALL":
+            codes.update(BY_CODE)
+            continue
+        matched = {
+            rule.code
+            for rule in ALL_RULES
+            if rule.code == selector.upper()
+            or rule.name == selector.lower()
+            or (len(selector) >= 2 and rule.code.startswith(selector.upper()))
+        }
+        if not matched:
+            raise ConfigError(
+                f"unknown rule {selector!r} in '{key}' (see 'lockcheck rules')",
+                settings.config_path,
+            )
+        codes |= matched
+    return codes
+
+
+def validate(settings: Settings) -> None:
+    """Reject settings that name rules lockcheck does not have."""
+    select_rules(settings)
+    for key in settings.severity:
+        if lookup(key) is None:
+            raise ConfigError(f"unknown rule {key!r} in 'severity'", settings.config_path)
+    for waiver in settings.waivers:
+        if waiver.code not in BY_CODE:
+            raise ConfigError(
+                f"waiver names unknown rule {waiver.code!r}", waiver.config_path, waiver.line
+            )
+
+
+@dataclass
+class _WaiverBook:
+    """Which waivers of one configuration were used, and what the run could have matched."""
+
+    settings: Settings
+    used: set[Waiver] = field(default_factory=set)
+    ran: set[str] = field(default_factory=set)
+    paths: set[str] = field(default_factory=set)
+
+
+def run(
+    targets: Sequence[Target],
+    settings_for: SettingsFor,
+    *,
+    verify: bool = False,
+    today: dt.date | None = None,
+    errors: Sequence[ErrorEntry] = (),
+) -> Report:
+    today = today or dt.date.today()
+    files: list[FileSummary] = []
+    findings: dict[tuple[str, str, int | None, str], Finding] = {}
+    failing: set[Finding] = set()
+    all_errors = list(errors)
+    books: dict[str | None, _WaiverBook] = {}
+    skipped: set[str] = set()
+
+    for target in targets:
+        try:
+            settings = settings_for(target.path)
+            validate(settings)
+            lock = parse_lockfile(target.path, target.format)
+        except LockfileError as exc:
+            all_errors.append(ErrorEntry(exc.path, exc.line, exc.message))
+            continue
+        except ConfigError as exc:
+            all_errors.append(ErrorEntry(exc.path or target.path, exc.line, exc.message))
+            continue
+        except LockcheckError as exc:
+            all_errors.append(ErrorEntry(target.path, None, str(exc)))
+            continue
+        files.append(FileSummary(target.path, lock.format, len(lock.packages)))
+        book = books.setdefault(settings.config_path, _WaiverBook(settings))
+        book.paths.update(lock.files)
+        context = RuleContext(settings)
+        for rule in select_rules(settings):
+            if rule.code in _RUN_LEVEL:
+                continue
+            if rule.needs_index and not verify:
+                skipped.add(rule.code)
+                continue
+            book.ran.add(rule.code)
+            for finding in rule.check(lock, context):
+                key = (finding.code, finding.location.path, finding.location.line, finding.message)
+                if key in findings:
+                    continue  # the same include read through two top-level files
+                finding = _settle(finding, settings, book, today)
+                findings[key] = finding
+                if finding.severity.rank >= settings.fail_on.rank:
+                    failing.add(finding)
+
+    for book in books.values():
+        for finding in _waiver_findings(book, today):
+            findings[
+                (finding.code, finding.location.path, finding.location.line, finding.message)
+            ] = finding
+            if finding.severity.rank >= book.settings.fail_on.rank:
+                failing.add(finding)
+
+    ordered = tuple(sorted(findings.values(), key=lambda f: f.sort_key))
+    return Report(
+        files=tuple(files),
+        findings=ordered,
+        errors=tuple(all_errors),
+        failing=frozenset(failing),
+        skipped_codes=tuple(sorted(skipped)),
+    )
+
+
+def _settle(finding: Finding, settings: Settings, book: _WaiverBook, today: dt.date) -> Finding:
+    """Apply the severity override, then the first live waiver that matches."""
+    finding = _with_override(finding, settings)
+    for waiver in settings.waivers:
+        if _matches(waiver, finding, settings.base_dir):
+            book.used.add(waiver)
+            if not waiver.is_expired(today):
+                return replace(finding, waived=True, waiver_reason=waiver.reason)
+    return finding
+
+
+def _matches(waiver: Waiver, finding: Finding, base: Path) -> bool:
+    if waiver.code != finding.code:
+        return False
+    if waiver.package is not None and waiver.package != finding.package:
+        return False
+    if waiver.path is not None:
+        return _path_matches(waiver.path, finding.location.path, base)
+    return True
+
+
+def _path_matches(pattern: str, path: str, base: Path) -> bool:
+    absolute = Path(os.path.abspath(path))
+    try:
+        relative = absolute.relative_to(base.resolve()).as_posix()
+    except ValueError:
+        relative = absolute.as_posix()
+    return fnmatch.fnmatch(relative, pattern.lstrip("./")) or fnmatch.fnmatch(
+        absolute.as_posix(), pattern
+    )
+
+
+def _waiver_findings(book: _WaiverBook, today: dt.date) -> Iterable[Finding]:
+    selected = {rule.code for rule in select_rules(book.settings)}
+    for waiver in book.settings.waivers:
+        if waiver.is_expired(today):
+            if lc901_expired_waiver.RULE.code in selected:
+                yield _with_override(lc901_expired_waiver.finding_for(waiver), book.settings)
+            continue
+        if waiver in book.used or lc902_unused_waiver.RULE.code not in selected:
+            continue
+        if waiver.code not in book.ran:
+            continue  # its rule did not run (not selected, or needs --verify)
+        if waiver.path is not None and not any(
+            _path_matches(waiver.path, p, book.settings.base_dir) for p in book.paths
+        ):
+            continue  # its file was not part of this run
+        yield _with_override(lc902_unused_waiver.finding_for(waiver), book.settings)
+
+
+def _with_override(finding: Finding, settings: Settings) -> Finding:
+    override = settings.severity.get(finding.code) or settings.severity.get(finding.name)
+    return finding.with_severity(override) if override else finding

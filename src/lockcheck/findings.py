@@ -1,0 +1,96 @@
+"""What rules report, and the report the engine hands to reporters."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from enum import Enum
+
+from lockcheck.model import Location, LockFormat
+
+
+class Severity(str, Enum):
+    NOTE = "note"
+    WARNING = "warning"
+    ERROR = "error"
+
+    @property
+    def rank(self) -> int:
+        return _RANK[self]
+
+    @classmethod
+    def parse(cls, value: str) -> Severity:
+        try:
+            return cls(value.strip().lower())
+        except ValueError:
+            choices = ", ".join(s.value for s in cls)
+            raise ValueError(f"unknown severity {value!r} (choose from {choices})") from None
+
+
+_RANK = {Severity.NOTE: 0, Severity.WARNING: 1, Severity.ERROR: 2}
+
+
+@dataclass(frozen=True)
+class Finding:
+    code: str
+    name: str
+    severity: Severity
+    location: Location
+    message: str
+    package: str | None = None
+    version: str | None = None
+    fix: str | None = None
+    waived: bool = False
+    waiver_reason: str | None = None
+
+    def with_severity(self, severity: Severity) -> Finding:
+        return replace(self, severity=severity)
+
+    @property
+    def sort_key(self) -> tuple[str, int, str, str]:
+        return (self.location.path, self.location.line or 0, self.code, self.message)
+
+
+@dataclass(frozen=True)
+class FileSummary:
+    path: str
+    format: LockFormat
+    packages: int
+
+
+@dataclass(frozen=True)
+class ErrorEntry:
+    """Input that could not be read: reported, counted for exit code 2, never a traceback."""
+
+    path: str
+    line: int | None
+    message: str
+
+    def __str__(self) -> str:
+        return self.path if self.line is None else f"{self.path}:{self.line}"
+
+
+@dataclass(frozen=True)
+class Report:
+    files: tuple[FileSummary, ...]
+    findings: tuple[Finding, ...]
+    errors: tuple[ErrorEntry, ...]
+    # Per finding: does it count against the run (severity at or above its file's fail-on)?
+    failing: frozenset[Finding] = field(default_factory=frozenset)
+    skipped_codes: tuple[str, ...] = ()  # selected rules that did not run (LC3xx without --verify)
+    verified: int = 0
+    unverified: int = 0
+
+    @property
+    def packages(self) -> int:
+        return sum(f.packages for f in self.files)
+
+    def exit_code(self) -> int:
+        """2 for unreadable input, 1 for failing findings, 3 when only LC306 stands in the way."""
+        if self.errors:
+            return 2
+        active = [f for f in self.findings if not f.waived and f in self.failing]
+        if any(f.code != "LC306" for f in active):
+            return 1
+        if any(f.code == "LC306" for f in self.findings if not f.waived):
+            return 3
+        return 0

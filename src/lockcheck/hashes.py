@@ -1,0 +1,43 @@
+"""Hash algorithms and digest shapes, as installers accept them."""
+
+from __future__ import annotations
+
+import re
+
+# What pip accepts for --hash (pip's STRONG_HASHES).
+ACCEPTED = frozenset({"sha256", "sha384", "sha512"})
+# Hex digest length per algorithm hashlib knows; anything else is not a hash algorithm.
+KNOWN_LENGTHS = {
+    "md5": 32,
+    "sha1": 40,
+    "sha224": 56,
+    "sha256": 64,
+    "sha384": 96,
+    "sha512": 128,
+    "sha3_224": 56,
+    "sha3_256": 64,
+    "sha3_384": 96,
+    "sha3_512": 128,
+    "blake2b": 128,
+    "blake2s": 64,
+}
+LOWER_HEX = re.compile(r"[0-9a-f]+")
+ANY_HEX = re.compile(r"[0-9a-fA-F]+")
+
+
+def problem(algorithm: str, digest: str) -> str | None:
+    """Why a hash cannot be right as written, or None when its shape is fine."""
+    if not algorithm:
+        return f"{digest[:20]!r} has no algorithm (expected sha256:<hex>)"
+    expected = KNOWN_LENGTHS.get(algorithm.lower())
+    if expected is None:
+        return f"unknown hash algorithm {algorithm!r}"
+    if algorithm != algorithm.lower():
+        return f"algorithm {algorithm!r} must be lower case: pip does not recognise it"
+    if not ANY_HEX.fullmatch(digest):
+        return f"{algorithm} digest is not hexadecimal"
+    if len(digest) != expected:
+        return f"{algorithm} digest has {len(digest)} hex digits, expected {expected}"
+    if not LOWER_HEX.fullmatch(digest):
+        return f"{algorithm} digest is upper case: pip compares lower-case hex and would reject it"
+    return None

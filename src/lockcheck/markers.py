@@ -1,0 +1,73 @@
+"""Can two environment markers both be true? Decided on a grid of real environments.
+
+Marker algebra in general is hard; the environments a lock is installed in are few. Two
+markers overlap when some (platform, Python version, implementation) makes both true.
+"""
+
+from __future__ import annotations
+
+import itertools
+from functools import cache
+from typing import Any
+
+_PLATFORMS = (
+    ("linux", "Linux", "posix", ("x86_64", "aarch64")),
+    ("win32", "Windows", "nt", ("AMD64", "ARM64")),
+    ("darwin", "Darwin", "posix", ("x86_64", "arm64")),
+)
+_PYTHONS = tuple(f"3.{minor}" for minor in range(8, 16))
+_IMPLEMENTATIONS = (("cpython", "CPython"), ("pypy", "PyPy"))
+
+
+@cache
+def environments() -> tuple[dict[str, str], ...]:
+    grid = []
+    for (sys_platform, system, os_name, machines), python, (impl, impl_name) in itertools.product(
+        _PLATFORMS, _PYTHONS, _IMPLEMENTATIONS
+    ):
+        for machine in machines:
+            grid.append(
+                {
+                    "sys_platform": sys_platform,
+                    "platform_system": system,
+                    "os_name": os_name,
+                    "platform_machine": machine,
+                    "python_version": python,
+                    "python_full_version": f"{python}.0",
+                    "implementation_name": impl,
+                    "platform_python_implementation": impl_name,
+                    "implementation_version": "",
+                    "platform_release": "",
+                    "platform_version": "",
+                    "extra": "",
+                }
+            )
+    return tuple(grid)
+
+
+@cache
+def _compiled(marker: str) -> Any:
+    from packaging.markers import Marker
+
+    return Marker(marker)
+
+
+def overlap(first: str | None, second: str | None) -> dict[str, str] | None:
+    """An environment where both markers hold (None marker = always), or None if none does."""
+    for env in environments():
+        if _holds(first, env) and _holds(second, env):
+            return env
+    return None
+
+
+def _holds(marker: str | None, env: dict[str, str]) -> bool:
+    if not marker:
+        return True
+    try:
+        return bool(_compiled(marker).evaluate(env))
+    except Exception:  # an unevaluable marker: assume it can hold (fail closed)
+        return True
+
+
+def describe(env: dict[str, str]) -> str:
+    return f"{env['sys_platform']}, Python {env['python_version']} ({env['implementation_name']})"

@@ -1,0 +1,147 @@
+"""The one model every lockfile format is read into.
+
+Parsers build these; rules and reporters only read them. Everything is frozen so a rule
+cannot change what another rule sees.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from enum import Enum
+
+_NORMALIZE = re.compile(r"[-_.]+")
+
+
+def normalize_name(name: str) -> str:
+    """PEP 503 normalised project name: ``Foo_Bar.baz`` -> ``foo-bar-baz``."""
+    return _NORMALIZE.sub("-", name).lower()
+
+
+class LockFormat(str, Enum):
+    REQUIREMENTS = "requirements"
+    UV = "uv"
+    POETRY = "poetry"
+    PYLOCK = "pylock"
+
+
+class SourceKind(str, Enum):
+    """Where a locked package comes from; decides which rules can apply to it."""
+
+    REGISTRY = "registry"  # an index (or find-links) resolved by name and version
+    URL = "url"  # a remote archive named by URL
+    PATH = "path"  # a local archive file
+    DIRECTORY = "directory"  # a local source tree
+    VCS = "vcs"  # a version-control checkout
+    VIRTUAL = "virtual"  # a project with no build (uv virtual), nothing to install
+
+
+@dataclass(frozen=True, order=True)
+class Location:
+    """The file and 1-based line a finding points at; ``line`` is None for a whole file."""
+
+    path: str
+    line: int | None = None
+
+    def __str__(self) -> str:
+        return self.path if self.line is None else f"{self.path}:{self.line}"
+
+
+@dataclass(frozen=True)
+class Hash:
+    """A hash as written in the lock. ``algorithm`` is kept as written, for LC003/LC004."""
+
+    algorithm: str
+    digest: str
+
+    def __str__(self) -> str:
+        return f"{self.algorithm}:{self.digest}"
+
+
+@dataclass(frozen=True)
+class Artifact:
+    """One file the lock allows to be installed (a wheel, an sdist, a remote archive)."""
+
+    hashes: tuple[Hash, ...]
+    location: Location
+    filename: str | None = None
+    url: str | None = None
+    size: int | None = None
+    upload_time: str | None = None
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where a package comes from.
+
+    ``url`` is the index URL for a registry package (None when the lock does not say), the
+    archive or repository URL, or the path for local sources. For VCS sources ``reference``
+    is the requested branch/tag/rev and ``commit`` the full commit id when one is recorded.
+    """
+
+    kind: SourceKind
+    url: str | None = None
+    reference: str | None = None
+    commit: str | None = None
+    editable: bool = False
+
+
+@dataclass(frozen=True)
+class LockedPackage:
+    name: str  # PEP 503 normalised
+    location: Location
+    source: Source
+    version: str | None = None  # the exact version when pinned, else None
+    specifier: str = ""  # as written, e.g. "==2.32.3", ">=2", "" (requirements files)
+    display_name: str = ""  # as written in the file
+    extras: tuple[str, ...] = ()
+    marker: str | None = None
+    hashes: tuple[Hash, ...] = ()  # hashes given for the package as a whole (--hash)
+    artifacts: tuple[Artifact, ...] = ()
+    is_project: bool = False  # the root project or a workspace member: the user's own code
+    is_constraint: bool = False  # from a -c constraints file
+
+    @property
+    def all_hashes(self) -> tuple[Hash, ...]:
+        return self.hashes + tuple(h for a in self.artifacts for h in a.hashes)
+
+    @property
+    def label(self) -> str:
+        """``name==version`` for messages, or the name alone."""
+        shown = self.display_name or self.name
+        return f"{shown}=={self.version}" if self.version else shown
+
+
+class UrlRole(str, Enum):
+    INDEX = "index-url"
+    EXTRA_INDEX = "extra-index-url"
+    FIND_LINKS = "find-links"
+
+
+@dataclass(frozen=True)
+class IndexRef:
+    """An index or find-links location the lock tells the installer to use."""
+
+    role: UrlRole
+    url: str
+    location: Location
+    name: str | None = None  # the source's name, where the format gives one
+
+
+@dataclass(frozen=True)
+class TrustedHost:
+    host: str
+    location: Location
+
+
+@dataclass(frozen=True)
+class Lockfile:
+    path: str
+    format: LockFormat
+    packages: tuple[LockedPackage, ...]
+    indexes: tuple[IndexRef, ...] = ()
+    trusted_hosts: tuple[TrustedHost, ...] = ()
+    require_hashes: bool = False
+    format_version: str | None = None
+    # Every file this lock was read from (the lock itself and any -r/-c includes).
+    files: tuple[str, ...] = field(default=())

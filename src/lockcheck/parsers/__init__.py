@@ -1,0 +1,38 @@
+"""One parser per lockfile format; each returns a Lockfile or raises LockfileError."""
+
+from __future__ import annotations
+
+import fnmatch
+import os
+
+from lockcheck.model import Lockfile, LockFormat
+
+_REQUIREMENTS_PATTERNS = ("requirements*.txt", "requirements*.lock", "constraints*.txt")
+
+
+def detect_format(path: str) -> LockFormat | None:
+    """The format a file's name says it has, or None when it is no lockfile we know."""
+    name = os.path.basename(path).lower()
+    if name == "uv.lock":
+        return LockFormat.UV
+    if name == "poetry.lock":
+        return LockFormat.POETRY
+    if name == "pylock.toml" or fnmatch.fnmatch(name, "pylock.*.toml"):
+        return LockFormat.PYLOCK
+    if any(fnmatch.fnmatch(name, p) for p in _REQUIREMENTS_PATTERNS):
+        return LockFormat.REQUIREMENTS
+    parent = os.path.basename(os.path.dirname(os.path.abspath(path))).lower()
+    if parent == "requirements" and name.endswith((".txt", ".lock")):
+        return LockFormat.REQUIREMENTS
+    return None
+
+
+def parse_lockfile(path: str, fmt: LockFormat) -> Lockfile:
+    """Parse ``path`` as ``fmt``; raises LockfileError on bad input."""
+    if fmt is LockFormat.REQUIREMENTS:
+        from lockcheck.parsers import requirements
+
+        return requirements.parse(path)
+    from lockcheck.errors import LockfileError
+
+    raise LockfileError(path, None, f"the {fmt.value} format is not supported yet")

@@ -1,0 +1,338 @@
+"""Requirements files: pip-compile, ``uv pip compile`` and ``uv export`` output.
+
+Includes (``-r``/``-c``) are followed relative to the including file; every package keeps
+the file and line it was written on, so findings point at the file the user edits.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urlsplit
+
+from lockcheck.errors import LockfileError
+from lockcheck.model import (
+    Artifact,
+    Hash,
+    IndexRef,
+    Location,
+    LockedPackage,
+    Lockfile,
+    LockFormat,
+    Source,
+    SourceKind,
+    TrustedHost,
+    UrlRole,
+    normalize_name,
+)
+from lockcheck.parsers.requirements_syntax import (
+    LineOptions,
+    LogicalLine,
+    OptionError,
+    logical_lines,
+    parse_options,
+    split_args_options,
+)
+from lockcheck.parsers.text import read_text
+
+_NAME = r"[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?"
+# The common shape of a locked line, read without packaging; anything else takes the slow path.
+_PINNED = re.compile(
+    rf"^(?P<name>{_NAME})\s*(?:\[(?P<extras>[^\]]*)\])?\s*(?P<op>===|==)\s*"
+    r"(?P<version>[^\s;,]+)\s*(?:;(?P<marker>.*))?$"
+)
+# PEP 440 public version (with optional local part), case-insensitive.
+_VERSION = re.compile(
+    r"v?(?:[0-9]+!)?[0-9]+(?:\.[0-9]+)*"
+    r"(?:[-_.]?(?:a|b|c|rc|alpha|beta|pre|preview)[-_.]?[0-9]*)?"
+    r"(?:-[0-9]+|[-_.]?(?:post|rev|r)[-_.]?[0-9]*)?"
+    r"(?:[-_.]?dev[-_.]?[0-9]*)?"
+    r"(?:\+[a-z0-9]+(?:[-_.][a-z0-9]+)*)?",
+    re.IGNORECASE,
+)
+_EXTRA = re.compile(_NAME)
+_COMMIT = re.compile(r"[0-9a-fA-F]{40}|[0-9a-fA-F]{64}")
+_MAX_INCLUDE_DEPTH = 50
+_REMOTE = re.compile(r"^(https?|ftp)://", re.IGNORECASE)
+
+
+def parse(path: str) -> Lockfile:
+    """Read a requirements file and everything it includes into a Lockfile."""
+    reader = _Reader()
+    reader.read(path, is_constraint=False, stack=())
+    return Lockfile(
+        path=path,
+        format=LockFormat.REQUIREMENTS,
+        packages=tuple(reader.packages),
+        indexes=tuple(reader.indexes),
+        trusted_hosts=tuple(reader.trusted_hosts),
+        require_hashes=reader.require_hashes,
+        files=tuple(reader.files),
+    )
+
+
+@dataclass
+class _Reader:
+    packages: list[LockedPackage] = field(default_factory=list)
+    indexes: list[IndexRef] = field(default_factory=list)
+    trusted_hosts: list[TrustedHost] = field(default_factory=list)
+    files: list[str] = field(default_factory=list)
+    require_hashes: bool = False
+    _seen: set[str] = field(default_factory=set)
+    _markers: dict[str, None] = field(default_factory=dict)
+
+    def read(self, path: str, *, is_constraint: bool, stack: tuple[str, ...]) -> None:
+        real = os.path.realpath(path)
+        self._seen.add(real)
+        self.files.append(path)
+        text = read_text(path)
+        for line in logical_lines(text):
+            self._line(path, line, is_constraint, (*stack, real))
+
+    def _line(
+        self, path: str, line: LogicalLine, is_constraint: bool, stack: tuple[str, ...]
+    ) -> None:
+        where = Location(path, line.number)
+        args, option_text = split_args_options(line.text)
+        try:
+            options = parse_options(option_text)
+        except OptionError as exc:
+            raise LockfileError(path, line.number, str(exc)) from None
+        if args:
+            self.packages.append(self._requirement(args, options, where, is_constraint))
+            return
+        if options.editables:
+            for editable in options.editables:
+                self.packages.append(self._editable(editable, where, is_constraint))
+            return
+        if options.extra_arguments:
+            extra = " ".join(options.extra_arguments)
+            raise LockfileError(path, line.number, f"unexpected argument(s) {extra!r}")
+        self._option_line(path, where, options, stack)
+
+    def _option_line(
+        self, path: str, where: Location, options: LineOptions, stack: tuple[str, ...]
+    ) -> None:
+        if options.index_url:
+            self.indexes.append(IndexRef(UrlRole.INDEX, options.index_url, where))
+        for url in options.extra_index_urls:
+            self.indexes.append(IndexRef(UrlRole.EXTRA_INDEX, url, where))
+        for url in options.find_links:
+            self.indexes.append(IndexRef(UrlRole.FIND_LINKS, url, where))
+        for host in options.trusted_hosts:
+            self.trusted_hosts.append(TrustedHost(host, where))
+        self.require_hashes = self.require_hashes or options.require_hashes
+        for target in options.requirements:
+            self._include(path, where, target, is_constraint=False, stack=stack)
+        for target in options.constraints:
+            self._include(path, where, target, is_constraint=True, stack=stack)
+
+    def _include(
+        self,
+        path: str,
+        where: Location,
+        target: str,
+        *,
+        is_constraint: bool,
+        stack: tuple[str, ...],
+    ) -> None:
+        line = where.line
+        if _REMOTE.match(target):
+            raise LockfileError(
+                path, line, f"includes remote file {target!r}; lockcheck reads local files only"
+            )
+        if target.lower().startswith("file:"):
+            target = urlsplit(target).path
+        nested = os.path.normpath(os.path.join(os.path.dirname(path), target))
+        real = os.path.realpath(nested)
+        if real in stack:
+            chain = " -> ".join(os.path.basename(p) for p in (*stack, real))
+            raise LockfileError(path, line, f"include cycle: {chain}")
+        if real in self._seen:
+            return  # already read through another include: its entries are in the lock
+        if not os.path.isfile(nested):
+            why = "is not a file" if os.path.exists(nested) else "does not exist"
+            raise LockfileError(path, line, f"included file {target!r} {why}")
+        if len(stack) > _MAX_INCLUDE_DEPTH:
+            raise LockfileError(path, line, "includes nested too deeply")
+        self.read(nested, is_constraint=is_constraint, stack=stack)
+
+    # --- requirement lines -------------------------------------------------------------
+
+    def _requirement(
+        self, args: str, options: LineOptions, where: Location, is_constraint: bool
+    ) -> LockedPackage:
+        hashes = tuple(_hash(h) for h in options.hashes)
+        fast = _PINNED.match(args)
+        if fast and _fast_path_applies(fast):
+            marker = (fast.group("marker") or "").strip() or None
+            if marker is not None:
+                self._check_marker(marker, where)
+            extras = _extras(fast.group("extras"), where)
+            op, version = fast.group("op"), fast.group("version")
+            return LockedPackage(
+                name=normalize_name(fast.group("name")),
+                display_name=fast.group("name"),
+                location=where,
+                source=Source(SourceKind.REGISTRY),
+                version=version if not version.endswith(".*") else None,
+                specifier=f"{op}{version}",
+                extras=extras,
+                marker=marker,
+                hashes=hashes,
+                is_constraint=is_constraint,
+            )
+        return self._slow_requirement(args, hashes, where, is_constraint)
+
+    def _check_marker(self, marker: str, where: Location) -> None:
+        if marker in self._markers:
+            return
+        from packaging.markers import InvalidMarker, Marker
+
+        try:
+            Marker(marker)
+        except InvalidMarker as exc:
+            raise LockfileError(where.path, where.line, f"invalid marker: {exc}") from None
+        self._markers[marker] = None
+
+    def _slow_requirement(
+        self, args: str, hashes: tuple[Hash, ...], where: Location, is_constraint: bool
+    ) -> LockedPackage:
+        import pip_requirements_parser as prp
+
+        try:
+            req = prp.build_install_req(args, _requirement_line(prp, args, where))
+        except Exception as exc:  # third-party parser: any failure is a bad line, not a crash
+            raise LockfileError(where.path, where.line, _why(exc, args)) from None
+        return _from_install_req(req, args, hashes, where, is_constraint, editable=False)
+
+    def _editable(self, text: str, where: Location, is_constraint: bool) -> LockedPackage:
+        import pip_requirements_parser as prp
+
+        try:
+            req = prp.build_editable_req(text, _requirement_line(prp, f"-e {text}", where))
+        except Exception as exc:  # third-party parser: any failure is a bad line, not a crash
+            raise LockfileError(where.path, where.line, _why(exc, text)) from None
+        return _from_install_req(req, f"-e {text}", (), where, is_constraint, editable=True)
+
+
+def _fast_path_applies(match: re.Match[str]) -> bool:
+    version = match.group("version")
+    if match.group("op") == "===":
+        return True
+    if version.endswith(".*"):
+        version = version[:-2]
+        return _VERSION.fullmatch(version) is not None and "+" not in version
+    return _VERSION.fullmatch(version) is not None
+
+
+def _extras(text: str | None, where: Location) -> tuple[str, ...]:
+    if not text or not text.strip():
+        return ()
+    names = [e.strip() for e in text.split(",")]
+    for name in names:
+        if not _EXTRA.fullmatch(name):
+            raise LockfileError(where.path, where.line, f"invalid extra name {name!r}")
+    return tuple(normalize_name(n) for n in names)
+
+
+def _hash(text: str) -> Hash:
+    algorithm, sep, digest = text.partition(":")
+    if not sep:
+        return Hash("", text)  # no algorithm at all: LC004 reports it
+    return Hash(algorithm, digest)
+
+
+def _requirement_line(prp: Any, text: str, where: Location) -> Any:
+    return prp.RequirementLine(line=text, line_number=where.line, filename=where.path)
+
+
+def _why(exc: Exception, text: str) -> str:
+    message = str(exc).strip() or type(exc).__name__
+    message = message.splitlines()[0]
+    return f"cannot parse requirement {text!r}: {message}"
+
+
+def _from_install_req(
+    req: Any,
+    raw: str,
+    hashes: tuple[Hash, ...],
+    where: Location,
+    is_constraint: bool,
+    *,
+    editable: bool,
+) -> LockedPackage:
+    """Translate pip-requirements-parser's InstallRequirement into the model."""
+    name = req.req.name if req.req is not None else None
+    specifier = str(req.req.specifier) if req.req is not None else ""
+    version = _pinned_version(req.req.specifier) if req.req is not None else None
+    link = req.link
+    source, artifacts = _source(link, where, editable)
+    if source.kind is not SourceKind.REGISTRY:
+        version = version if specifier else None
+    marker = str(req.marker) if req.marker is not None else None
+    return LockedPackage(
+        name=normalize_name(name) if name else raw,
+        display_name=name or raw,
+        location=where,
+        source=source,
+        version=version,
+        specifier=specifier,
+        extras=tuple(sorted(normalize_name(e) for e in req.extras)),
+        marker=marker,
+        hashes=hashes,
+        artifacts=artifacts,
+        is_constraint=is_constraint,
+    )
+
+
+def _pinned_version(specifier: Any) -> str | None:
+    specs = list(specifier)
+    if len(specs) != 1:
+        return None
+    spec = specs[0]
+    if spec.operator == "===" or (spec.operator == "==" and not spec.version.endswith(".*")):
+        return str(spec.version)
+    return None
+
+
+def _source(link: Any, where: Location, editable: bool) -> tuple[Source, tuple[Artifact, ...]]:
+    if link is None:
+        return Source(SourceKind.REGISTRY, editable=editable), ()
+    url = str(link.url)
+    if link.is_vcs:
+        base = url.split("#", 1)[0]
+        reference = _vcs_reference(base)
+        commit = reference if reference and _COMMIT.fullmatch(reference) else None
+        return Source(SourceKind.VCS, base, reference, commit, editable), ()
+    scheme = str(link.scheme or "").lower()
+    artifact_hashes = (Hash(link.hash_name, link.hash),) if link.has_hash else ()
+    if scheme in ("http", "https", "ftp"):
+        artifact = Artifact(
+            hashes=artifact_hashes,
+            location=where,
+            filename=link.filename,
+            url=link.url_without_fragment,
+        )
+        return Source(SourceKind.URL, link.url_without_fragment, editable=editable), (artifact,)
+    path = str(link.file_path if scheme == "file" else link.url_without_fragment)
+    if _is_archive(path):
+        artifact = Artifact(hashes=artifact_hashes, location=where, filename=os.path.basename(path))
+        return Source(SourceKind.PATH, path, editable=editable), (artifact,)
+    return Source(SourceKind.DIRECTORY, path, editable=editable), ()
+
+
+def _is_archive(path: str) -> bool:
+    import pip_requirements_parser as prp
+
+    return bool(prp.is_archive_file(path))
+
+
+def _vcs_reference(url: str) -> str | None:
+    """The ``@rev`` of a VCS URL (in the path, so a ``user@`` in the host is not mistaken)."""
+    path = urlsplit(url.split("+", 1)[-1]).path
+    if "@" not in path:
+        return None
+    return path.rsplit("@", 1)[1] or None

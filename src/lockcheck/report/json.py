@@ -1,0 +1,54 @@
+"""The stable, versioned JSON report (design: "JSON output")."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from lockcheck import __version__
+from lockcheck.findings import Report
+from lockcheck.report import display_path
+from lockcheck.urls import redact
+
+SCHEMA_VERSION = 1
+
+
+def as_dict(report: Report) -> dict[str, Any]:
+    return {
+        "version": SCHEMA_VERSION,
+        "tool": {"name": "lockcheck", "version": __version__},
+        "files": [
+            {"path": display_path(f.path), "format": f.format.value, "packages": f.packages}
+            for f in report.files
+        ],
+        "findings": [
+            {
+                "code": f.code,
+                "name": f.name,
+                "severity": f.severity.value,
+                "path": display_path(f.location.path),
+                "line": f.location.line,
+                "package": f.package,
+                "version": f.version,
+                "message": redact(f.message),
+                "fix": redact(f.fix) if f.fix else None,
+                "waived": f.waived,
+            }
+            for f in report.findings
+        ],
+        "errors": [
+            {"path": display_path(e.path), "line": e.line, "message": redact(e.message)}
+            for e in report.errors
+        ],
+        "summary": {
+            "files": len(report.files),
+            "packages": report.packages,
+            "findings": sum(1 for f in report.findings if not f.waived),
+            "verified": report.verified,
+            "unverified": report.unverified,
+        },
+    }
+
+
+def render(report: Report) -> str:
+    return json.dumps(as_dict(report), indent=2) + "\n"

@@ -1,0 +1,47 @@
+"""The explicit registry of rules, in code order. Codes are never reused."""
+
+from __future__ import annotations
+
+from lockcheck.rules import (
+    lc001_unpinned_requirement,
+    lc002_missing_hash,
+    lc003_weak_hash_algorithm,
+    lc004_malformed_hash,
+    lc005_conflicting_pins,
+    lc006_editable_requirement,
+    lc007_unhashable_source,
+    lc008_mutable_vcs_reference,
+    lc101_insecure_transport,
+    lc102_extra_index_url,
+    lc103_trusted_host,
+    lc104_credentials_in_url,
+    lc105_disallowed_host,
+    lc901_expired_waiver,
+    lc902_unused_waiver,
+)
+from lockcheck.rules.base import Rule
+
+ALL_RULES: tuple[Rule, ...] = (
+    lc001_unpinned_requirement.RULE,
+    lc002_missing_hash.RULE,
+    lc003_weak_hash_algorithm.RULE,
+    lc004_malformed_hash.RULE,
+    lc005_conflicting_pins.RULE,
+    lc006_editable_requirement.RULE,
+    lc007_unhashable_source.RULE,
+    lc008_mutable_vcs_reference.RULE,
+    lc101_insecure_transport.RULE,
+    lc102_extra_index_url.RULE,
+    lc103_trusted_host.RULE,
+    lc104_credentials_in_url.RULE,
+    lc105_disallowed_host.RULE,
+    lc901_expired_waiver.RULE,
+    lc902_unused_waiver.RULE,
+)
+BY_CODE = {rule.code: rule for rule in ALL_RULES}
+BY_NAME = {rule.name: rule for rule in ALL_RULES}
+
+
+def lookup(code_or_name: str) -> Rule | None:
+    key = code_or_name.strip()
+    return BY_CODE.get(key.upper()) or BY_NAME.get(key.lower())

@@ -1,0 +1,77 @@
+"""What a rule is, and what it is given.
+
+A rule is a pure function of a Lockfile, the settings and (for LC3xx) an immutable index
+snapshot. It never does I/O. Its module docstring is its documentation: a summary line,
+then ``## What it does``, ``## Why is this bad?``, ``## How to fix`` and ``## Example``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from lockcheck.config import Settings
+from lockcheck.findings import Finding, Severity
+from lockcheck.model import Location, LockedPackage, Lockfile
+
+
+@dataclass(frozen=True)
+class RuleContext:
+    settings: Settings
+    index: Any = None  # the index snapshot, present only for rules that need it
+
+
+CheckFn = Callable[[Lockfile, RuleContext], Iterable[Finding]]
+DOC_SECTIONS = ("## What it does", "## Why is this bad?", "## How to fix", "## Example")
+
+
+@dataclass(frozen=True)
+class Rule:
+    code: str
+    name: str
+    severity: Severity
+    doc: str
+    check: CheckFn
+    needs_index: bool = False
+
+    @property
+    def summary(self) -> str:
+        return self.doc.strip().splitlines()[0].strip()
+
+    def finding(
+        self,
+        location: Location,
+        message: str,
+        *,
+        package: LockedPackage | None = None,
+        fix: str | None = None,
+    ) -> Finding:
+        return Finding(
+            code=self.code,
+            name=self.name,
+            severity=self.severity,
+            location=location,
+            message=message,
+            package=package.name if package else None,
+            version=package.version if package else None,
+            fix=fix,
+        )
+
+
+def define(
+    doc: str | None,
+    *,
+    code: str,
+    name: str,
+    severity: Severity,
+    check: CheckFn,
+    needs_index: bool = False,
+) -> Rule:
+    """Declare a rule; its module's docstring is its documentation and must be complete."""
+    if not doc:
+        raise AssertionError(f"{code} has no docstring")
+    missing = [s for s in DOC_SECTIONS if s not in doc]
+    if missing:
+        raise AssertionError(f"{code} docstring lacks {', '.join(missing)}")
+    return Rule(code, name, severity, doc, check, needs_index)

@@ -1,0 +1,116 @@
+"""URLs in a lock: where they are, whose host they name, what they leak."""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from urllib.parse import SplitResult, urlsplit
+
+from lockcheck.model import Location, LockedPackage, Lockfile
+
+# pip expands ${VAR} in requirements files; uv and poetry read credentials from the
+# environment. A reference to a variable is how credentials *should* be written.
+_ENV_REFERENCE = re.compile(r"^\$\{[A-Za-z0-9_]+\}$|^\$[A-Za-z_][A-Za-z0-9_]*$")
+_CREDENTIALS_IN_TEXT = re.compile(r"(?P<scheme>[A-Za-z][A-Za-z0-9+.-]*://)(?P<auth>[^/@\s]+)@")
+INSECURE_SCHEMES = frozenset({"http", "ftp", "git", "svn", "bzr", "hg", "static-http"})
+
+
+@dataclass(frozen=True)
+class LockUrl:
+    url: str
+    location: Location
+    what: str  # "index", "extra index", "find-links", "artifact", "VCS repository", ...
+    package: LockedPackage | None = None
+
+
+def iter_urls(lock: Lockfile) -> Iterator[LockUrl]:
+    """Every URL the lock points an installer at, with where it is written."""
+    for ref in lock.indexes:
+        if _looks_like_url(ref.url):
+            yield LockUrl(ref.url, ref.location, ref.role.value)
+    for package in lock.packages:
+        source = package.source
+        if source.url and _looks_like_url(source.url):
+            what = "VCS repository" if source.kind.value == "vcs" else f"{source.kind.value} source"
+            if source.kind.value == "registry":
+                what = "index"
+            yield LockUrl(source.url, package.location, what, package)
+        for artifact in package.artifacts:
+            if artifact.url and artifact.url != source.url and _looks_like_url(artifact.url):
+                yield LockUrl(artifact.url, artifact.location, "artifact", package)
+
+
+def _looks_like_url(text: str) -> bool:
+    return "://" in text
+
+
+def split(url: str) -> SplitResult | None:
+    """urlsplit, with the VCS prefix (``git+``) dropped; None when it is no URL at all."""
+    try:
+        parts = urlsplit(url.split("+", 1)[1] if re.match(r"^[a-z]+\+[a-z]", url) else url)
+        parts.port  # noqa: B018 - raises ValueError on a bad port
+    except ValueError:
+        return None
+    return parts
+
+
+def scheme(url: str) -> str:
+    """The transport scheme: ``git+https://`` is https, ``git+git://`` is git."""
+    parts = split(url)
+    return parts.scheme.lower() if parts else ""
+
+
+def host(url: str) -> str | None:
+    parts = split(url)
+    return parts.hostname.lower() if parts and parts.hostname else None
+
+
+def is_loopback(hostname: str | None) -> bool:
+    if not hostname:
+        return False
+    if hostname == "localhost" or hostname.endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(hostname.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def credentials(url: str) -> str | None:
+    """What in the URL is a secret ("password", "token"), or None.
+
+    A username alone counts on http(s), where tokens are passed that way; ``git@`` on ssh
+    is just the account. References to environment variables are not secrets.
+    """
+    parts = split(url)
+    if parts is None or "@" not in parts.netloc:
+        return None
+    user, password = parts.username, parts.password
+    if password and not _ENV_REFERENCE.match(password):
+        return "a password"
+    if (
+        password is None
+        and user
+        and parts.scheme.lower() in ("http", "https")
+        and not _ENV_REFERENCE.match(user)
+    ):
+        return "a token"
+    return None
+
+
+def redact(text: str) -> str:
+    """Replace any ``user:password@`` in text with ``***@`` (used on every message)."""
+    return _CREDENTIALS_IN_TEXT.sub(lambda m: f"{m.group('scheme')}***@", text)
+
+
+def host_matches(hostname: str, patterns: tuple[str, ...]) -> bool:
+    """``files.example.com`` matches ``files.example.com`` and ``*.example.com``."""
+    for pattern in patterns:
+        if pattern.startswith("*."):
+            if hostname.endswith(pattern[1:]) or hostname == pattern[2:]:
+                return True
+        elif hostname == pattern:
+            return True
+    return False
