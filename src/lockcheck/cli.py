@@ -71,9 +71,7 @@ def check(
     ] = OutputFormat.text,
     output: Annotated[
         Path | None,
-        typer.Option(
-            "--output", "-o", help="Write the report to FILE instead of standard output."
-        ),
+        typer.Option("--output", "-o", help="Write the report to FILE instead of standard output."),
     ] = None,
     select: Annotated[
         list[str] | None,
@@ -83,9 +81,7 @@ def check(
     ] = None,
     ignore: Annotated[
         list[str] | None,
-        typer.Option(
-            "--ignore", help="Rules not to run (comma-separated)."
-        ),
+        typer.Option("--ignore", help="Rules not to run (comma-separated)."),
     ] = None,
     fail_on: Annotated[
         FailOn | None,
@@ -97,15 +93,11 @@ def check(
     ] = None,
     config: Annotated[
         Path | None,
-        typer.Option(
-            "--config", help="Use this configuration file instead of searching for one."
-        ),
+        typer.Option("--config", help="Use this configuration file instead of searching for one."),
     ] = None,
     index_url: Annotated[
         str | None,
-        typer.Option(
-            "--index-url", help="Verify against this index."
-        ),
+        typer.Option("--index-url", help="Verify against this index."),
     ] = None,
     no_cache: Annotated[
         bool, typer.Option("--no-cache", help="Do not read or write the index cache.")
@@ -145,9 +137,7 @@ def check(
 def rules(
     code: Annotated[
         str | None,
-        typer.Argument(
-            help="A rule code or name to explain.", show_default=False
-        ),
+        typer.Argument(help="A rule code or name to explain.", show_default=False),
     ] = None,
 ) -> None:
     """List the rules, or explain one."""
