@@ -20,11 +20,6 @@ from lockcheck.errors import ConfigError
 from lockcheck.findings import Severity
 from lockcheck.model import normalize_name
 
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - exercised on 3.10 only
-    import tomli as tomllib
-
 DEFAULT_WAIVER_MAX_DAYS = 90
 _KEYS = {
     "select",
@@ -131,6 +126,7 @@ def load_settings(path: Path, today: dt.date | None = None) -> Settings:
         raise ConfigError(f"cannot read: {exc.strerror or exc}", shown) from None
     except UnicodeDecodeError:
         raise ConfigError("not valid UTF-8", shown) from None
+    tomllib = toml_module()
     try:
         document = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
@@ -144,6 +140,17 @@ def load_settings(path: Path, today: dt.date | None = None) -> Settings:
     if not isinstance(table, dict):
         raise ConfigError(f"'{prefix.rstrip('.')}' must be a table", shown)
     return _settings_from_table(table, text, shown, prefix, today or dt.date.today())
+
+
+def toml_module() -> Any:
+    """tomllib, or tomli before 3.11; imported only when a TOML file is read."""
+    if sys.version_info >= (3, 11):
+        import tomllib
+
+        return tomllib
+    import tomli  # pragma: no cover - exercised on 3.10 only
+
+    return tomli  # pragma: no cover
 
 
 def _toml_error_line(exc: Exception) -> int | None:

@@ -65,6 +65,10 @@ class ErrorEntry:
     line: int | None
     message: str
 
+    def __post_init__(self) -> None:
+        # One line per error, whatever a third-party message looked like.
+        object.__setattr__(self, "message", " ".join(self.message.split()))
+
     def __str__(self) -> str:
         return self.path if self.line is None else f"{self.path}:{self.line}"
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import ipaddress
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -72,6 +71,8 @@ def is_loopback(hostname: str | None) -> bool:
         return False
     if hostname == "localhost" or hostname.endswith(".localhost"):
         return True
+    import ipaddress
+
     try:
         return ipaddress.ip_address(hostname.strip("[]")).is_loopback
     except ValueError:

@@ -54,6 +54,10 @@ _VERSION = re.compile(
 )
 _EXTRA = re.compile(_NAME)
 _COMMIT = re.compile(r"[0-9a-fA-F]{40}|[0-9a-fA-F]{64}")
+# A local editable: a path with no scheme and no VCS prefix, optional [extras].
+_LOCAL_EDITABLE = re.compile(
+    r"^(?![A-Za-z][A-Za-z0-9+.-]*:)(?P<path>[^\[\]]+?)(?:\[(?P<extras>[^\]]*)\])?$"
+)
 _MAX_INCLUDE_DEPTH = 50
 _REMOTE = re.compile(r"^(https?|ftp)://", re.IGNORECASE)
 
@@ -194,7 +198,8 @@ class _Reader:
         try:
             Marker(marker)
         except InvalidMarker as exc:
-            raise LockfileError(where.path, where.line, f"invalid marker: {exc}") from None
+            first = str(exc).strip().splitlines()[0]
+            raise LockfileError(where.path, where.line, f"invalid marker: {first}") from None
         self._markers[marker] = None
 
     def _slow_requirement(
@@ -209,6 +214,17 @@ class _Reader:
         return _from_install_req(req, args, hashes, where, is_constraint, editable=False)
 
     def _editable(self, text: str, where: Location, is_constraint: bool) -> LockedPackage:
+        local = _LOCAL_EDITABLE.match(text)
+        if local:
+            # `-e .` and `-e ./path[extra]`: what uv export writes for the project itself.
+            return LockedPackage(
+                name=f"-e {text}",
+                display_name=f"-e {text}",
+                location=where,
+                source=Source(SourceKind.DIRECTORY, local.group("path"), editable=True),
+                extras=_extras(local.group("extras"), where),
+                is_constraint=is_constraint,
+            )
         import pip_requirements_parser as prp
 
         try:
@@ -251,7 +267,7 @@ def _requirement_line(prp: Any, text: str, where: Location) -> Any:
 
 def _why(exc: Exception, text: str) -> str:
     message = str(exc).strip() or type(exc).__name__
-    message = message.splitlines()[0]
+    message = message.splitlines()[0].replace(": : ", ": ")
     return f"cannot parse requirement {text!r}: {message}"
 
 

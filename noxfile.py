@@ -1,0 +1,38 @@
+"""Developer and CI sessions. `nox` runs tests, lint and typecheck (what CI runs)."""
+
+from __future__ import annotations
+
+import nox
+
+nox.options.sessions = ["tests", "lint", "typecheck"]
+nox.options.default_venv_backend = "venv"
+nox.options.reuse_existing_virtualenvs = True
+
+
+@nox.session
+def tests(session: nox.Session) -> None:
+    """The test suite. It never leaves the machine (the index is a server on 127.0.0.1)."""
+    session.install("-e", ".[test]")
+    session.run("pytest", "-m", "not network", *session.posargs)
+
+
+@nox.session
+def lint(session: nox.Session) -> None:
+    """ruff: lint rules and formatting."""
+    session.install("ruff")
+    session.run("ruff", "check", "src", "tests", "bench", "noxfile.py")
+    session.run("ruff", "format", "--check", "src", "tests", "bench", "noxfile.py")
+
+
+@nox.session
+def typecheck(session: nox.Session) -> None:
+    """mypy --strict over the package."""
+    session.install("-e", ".", "mypy")
+    session.run("mypy", "--strict")
+
+
+@nox.session
+def bench(session: nox.Session) -> None:
+    """Whole-process timings, side by side with pinlint. Prints figures; asserts nothing."""
+    session.install("-e", ".", "pinlint")
+    session.run("python", "bench/bench.py", *session.posargs)
