@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -19,6 +18,7 @@ from typing import Any
 from lockcheck.errors import ConfigError
 from lockcheck.findings import Severity
 from lockcheck.model import normalize_name
+from lockcheck.tomlcompat import toml_module
 
 DEFAULT_WAIVER_MAX_DAYS = 90
 _KEYS = {
@@ -140,17 +140,6 @@ def load_settings(path: Path, today: dt.date | None = None) -> Settings:
     if not isinstance(table, dict):
         raise ConfigError(f"'{prefix.rstrip('.')}' must be a table", shown)
     return _settings_from_table(table, text, shown, prefix, today or dt.date.today())
-
-
-def toml_module() -> Any:
-    """tomllib, or tomli before 3.11; imported only when a TOML file is read."""
-    if sys.version_info >= (3, 11):
-        import tomllib
-
-        return tomllib
-    import tomli  # pragma: no cover - exercised on 3.10 only
-
-    return tomli  # pragma: no cover
 
 
 def _toml_error_line(exc: Exception) -> int | None:

@@ -31,8 +31,6 @@ SKIP_DIRS = frozenset(
         "site-packages",
     }
 )
-# Formats found when walking a directory (named files are always checked).
-WALKED_FORMATS = frozenset({LockFormat.REQUIREMENTS})
 
 
 @dataclass(frozen=True)
@@ -74,6 +72,7 @@ def discover(
 
 
 def _walk(root: str, base: str, exclude: tuple[str, ...]) -> list[Target]:
+    visible = _git_visible(root)
     found = []
     for directory, dirnames, filenames in os.walk(root):
         dirnames[:] = sorted(
@@ -86,9 +85,32 @@ def _walk(root: str, base: str, exclude: tuple[str, ...]) -> list[Target]:
         for name in sorted(filenames):
             path = os.path.join(directory, name)
             fmt = detect_format(path)
-            if fmt in WALKED_FORMATS and not _excluded(path, base, exclude):
-                found.append(Target(os.path.normpath(path), fmt))
+            if fmt is None or _excluded(path, base, exclude):
+                continue
+            if visible is not None and os.path.realpath(path) not in visible:
+                continue  # ignored by git
+            found.append(Target(os.path.normpath(path), fmt))
     return found
+
+
+def _git_visible(root: str) -> set[str] | None:
+    """Files under root that git does not ignore, or None outside a work tree (or no git)."""
+    import subprocess
+
+    try:
+        result = subprocess.run(
+            ["git", "-C", root, "ls-files", "--cached", "--others", "--exclude-standard", "-z"],
+            capture_output=True,
+            timeout=30,
+            check=False,
+        )
+    except (OSError, subprocess.SubprocessError):
+        return None
+    if result.returncode != 0:
+        return None  # not a work tree
+    # Paths come relative to root.
+    names = result.stdout.decode("utf-8", "surrogateescape").split("\0")
+    return {os.path.realpath(os.path.join(root, name)) for name in names if name}
 
 
 def _is_venv(path: str) -> bool:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from lockcheck.model import Hash
+
 # What pip accepts for --hash (pip's STRONG_HASHES).
 ACCEPTED = frozenset({"sha256", "sha384", "sha512"})
 # Hex digest length per algorithm hashlib knows; anything else is not a hash algorithm.
@@ -41,3 +43,11 @@ def problem(algorithm: str, digest: str) -> str | None:
     if not LOWER_HEX.fullmatch(digest):
         return f"{algorithm} digest is upper case: pip compares lower-case hex and would reject it"
     return None
+
+
+def parse_hash(text: str) -> Hash:
+    """``sha256:abc...`` as a Hash; text without an algorithm keeps it empty (LC004 says so)."""
+    algorithm, sep, digest = text.partition(":")
+    if not sep:
+        return Hash("", text)
+    return Hash(algorithm, digest)

@@ -71,3 +71,45 @@ def _holds(marker: str | None, env: dict[str, str]) -> bool:
 
 def describe(env: dict[str, str]) -> str:
     return f"{env['sys_platform']}, Python {env['python_version']} ({env['implementation_name']})"
+
+
+def signature(marker: str | None, extras: tuple[str, ...] = (), python: str | None = None) -> str:
+    """Where a marker holds, as a short fingerprint: equal fingerprints, equal meaning.
+
+    Lock tools rewrite markers (``python_version`` becomes ``python_full_version``, clauses
+    implied by requires-python are dropped), so markers are compared by their truth table
+    over the environments that ``python`` (a requires-python specifier) admits, for each
+    of ``extras`` and for no extra.
+    """
+    if not marker:
+        return "always"
+    import hashlib
+
+    grid = [env for env in environments() if _admitted(env, python)]
+    bits = []
+    for extra in ("", *extras):
+        for env in grid:
+            bits.append("1" if _holds(marker, {**env, "extra": extra}) else "0")
+    table = "".join(bits)
+    if "1" not in table:
+        return "never"
+    if "0" not in table:
+        return "always"
+    return "marker#" + hashlib.sha256(table.encode()).hexdigest()[:8]
+
+
+@cache
+def _specifier(python: str) -> Any:
+    from packaging.specifiers import InvalidSpecifier, SpecifierSet
+
+    try:
+        return SpecifierSet(python)
+    except InvalidSpecifier:
+        return None
+
+
+def _admitted(env: dict[str, str], python: str | None) -> bool:
+    if not python:
+        return True
+    spec = _specifier(python)
+    return spec is None or spec.contains(env["python_full_version"], prereleases=True)

@@ -135,6 +135,31 @@ class TrustedHost:
 
 
 @dataclass(frozen=True)
+class FormatVersion:
+    """The lock format version a file declares, and whether this parser knows it."""
+
+    value: str
+    location: Location
+    newest_known: str
+    is_newer: bool = False
+
+
+@dataclass(frozen=True)
+class ManifestState:
+    """What the lock recorded about its manifest (pyproject.toml) and what it says now.
+
+    ``kind`` is "content-hash" (poetry) or "requires-dist" (uv). The tuples hold the
+    recorded and current values, normalised, so LC201 only has to compare them.
+    """
+
+    kind: str
+    manifest_path: str
+    location: Location
+    recorded: tuple[str, ...]
+    current: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class Lockfile:
     path: str
     format: LockFormat
@@ -142,6 +167,17 @@ class Lockfile:
     indexes: tuple[IndexRef, ...] = ()
     trusted_hosts: tuple[TrustedHost, ...] = ()
     require_hashes: bool = False
-    format_version: str | None = None
+    format_version: FormatVersion | None = None
+    manifests: tuple[ManifestState, ...] = ()
     # Every file this lock was read from (the lock itself and any -r/-c includes).
     files: tuple[str, ...] = field(default=())
+
+
+def registry_indexes(packages: tuple[LockedPackage, ...]) -> tuple[IndexRef, ...]:
+    """The indexes a TOML lock takes its registry packages from, each at its first use."""
+    found: dict[str, IndexRef] = {}
+    for package in packages:
+        url = package.source.url
+        if package.source.kind is SourceKind.REGISTRY and url and url not in found:
+            found[url] = IndexRef(UrlRole.INDEX, url, package.location)
+    return tuple(found.values())

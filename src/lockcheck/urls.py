@@ -24,17 +24,22 @@ class LockUrl:
     package: LockedPackage | None = None
 
 
+_ROLE_NAMES = {"index-url": "index", "extra-index-url": "extra index", "find-links": "find-links"}
+
+
 def iter_urls(lock: Lockfile) -> Iterator[LockUrl]:
-    """Every URL the lock points an installer at, with where it is written."""
+    """Every URL the lock points an installer at, once, where it is written.
+
+    Registry packages are covered by ``lock.indexes`` (for TOML locks, built from the
+    packages), so an index used by 100 packages is one URL, not 100.
+    """
     for ref in lock.indexes:
         if _looks_like_url(ref.url):
-            yield LockUrl(ref.url, ref.location, ref.role.value)
+            yield LockUrl(ref.url, ref.location, _ROLE_NAMES.get(ref.role.value, ref.role.value))
     for package in lock.packages:
         source = package.source
-        if source.url and _looks_like_url(source.url):
+        if source.url and source.kind.value != "registry" and _looks_like_url(source.url):
             what = "VCS repository" if source.kind.value == "vcs" else f"{source.kind.value} source"
-            if source.kind.value == "registry":
-                what = "index"
             yield LockUrl(source.url, package.location, what, package)
         for artifact in package.artifacts:
             if artifact.url and artifact.url != source.url and _looks_like_url(artifact.url):
@@ -115,3 +120,17 @@ def host_matches(hostname: str, patterns: tuple[str, ...]) -> bool:
         elif hostname == pattern:
             return True
     return False
+
+
+def same_index(first: str, second: str) -> bool:
+    """Do two index URLs name the same index? Credentials, case of host and a trailing
+    slash do not matter."""
+    return _index_key(first) == _index_key(second)
+
+
+def _index_key(url: str) -> str:
+    parts = split(url)
+    if parts is None or not parts.hostname:
+        return url.rstrip("/")
+    port = f":{parts.port}" if parts.port else ""
+    return f"{parts.scheme.lower()}://{parts.hostname.lower()}{port}{parts.path.rstrip('/')}"

@@ -33,6 +33,14 @@ def parse_lockfile(path: str, fmt: LockFormat) -> Lockfile:
         from lockcheck.parsers import requirements
 
         return requirements.parse(path)
-    from lockcheck.errors import LockfileError
+    if fmt is LockFormat.UV:
+        from lockcheck.parsers import uv
 
-    raise LockfileError(path, None, f"the {fmt.value} format is not supported yet")
+        return uv.parse(path)
+    if fmt is LockFormat.POETRY:
+        from lockcheck.parsers import poetry
+
+        return poetry.parse(path)
+    from lockcheck.parsers import pylock
+
+    return pylock.parse(path)

@@ -13,6 +13,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from lockcheck.errors import LockfileError
+from lockcheck.hashes import parse_hash
 from lockcheck.model import (
     Artifact,
     Hash,
@@ -168,7 +169,7 @@ class _Reader:
     def _requirement(
         self, args: str, options: LineOptions, where: Location, is_constraint: bool
     ) -> LockedPackage:
-        hashes = tuple(_hash(h) for h in options.hashes)
+        hashes = tuple(parse_hash(h) for h in options.hashes)
         fast = _PINNED.match(args)
         if fast and _fast_path_applies(fast):
             marker = (fast.group("marker") or "").strip() or None
@@ -252,13 +253,6 @@ def _extras(text: str | None, where: Location) -> tuple[str, ...]:
         if not _EXTRA.fullmatch(name):
             raise LockfileError(where.path, where.line, f"invalid extra name {name!r}")
     return tuple(normalize_name(n) for n in names)
-
-
-def _hash(text: str) -> Hash:
-    algorithm, sep, digest = text.partition(":")
-    if not sep:
-        return Hash("", text)  # no algorithm at all: LC004 reports it
-    return Hash(algorithm, digest)
 
 
 def _requirement_line(prp: Any, text: str, where: Location) -> Any:

@@ -16,6 +16,9 @@ from lockcheck.rules import (
     lc103_trusted_host,
     lc104_credentials_in_url,
     lc105_disallowed_host,
+    lc106_package_from_wrong_index,
+    lc201_stale_lock,
+    lc202_unsupported_lock_version,
     lc901_expired_waiver,
     lc902_unused_waiver,
 )
@@ -35,6 +38,9 @@ ALL_RULES: tuple[Rule, ...] = (
     lc103_trusted_host.RULE,
     lc104_credentials_in_url.RULE,
     lc105_disallowed_host.RULE,
+    lc106_package_from_wrong_index.RULE,
+    lc201_stale_lock.RULE,
+    lc202_unsupported_lock_version.RULE,
     lc901_expired_waiver.RULE,
     lc902_unused_waiver.RULE,
 )

@@ -34,8 +34,8 @@ from lockcheck.model import LockedPackage, Lockfile
 from lockcheck.rules.base import RuleContext, define
 
 
-def _pin(package: LockedPackage) -> tuple[str, str, str | None]:
-    return (package.specifier or "", package.source.kind.value, package.source.url)
+def _pin(package: LockedPackage) -> tuple[str, str | None, str, str | None]:
+    return (package.specifier, package.version, package.source.kind.value, package.source.url)
 
 
 def check(lock: Lockfile, ctx: RuleContext) -> Iterator[Finding]:
@@ -55,7 +55,7 @@ def check(lock: Lockfile, ctx: RuleContext) -> Iterator[Finding]:
                     continue
                 yield RULE.finding(
                     later.location,
-                    f"also pinned as {earlier.display_name}{earlier.specifier or ''} at "
+                    f"also pinned as {earlier.label if not earlier.specifier else earlier.display_name + earlier.specifier} at "
                     f"{earlier.location}; both apply on {describe(env)}",
                     package=later,
                     fix="regenerate the lock from one set of inputs",

@@ -1,8 +1,8 @@
 """An extra index beside the primary one: the setup dependency confusion needs.
 
 ## What it does
-Flags `--extra-index-url` in requirements files (and, in the TOML formats, packages locked
-from more than one index without an explicit per-package assignment).
+Flags `--extra-index-url` in requirements files. (uv and poetry lock each package to one
+recorded index; for private packages there, see LC106.)
 
 ## Why is this bad?
 pip treats every index as equal and installs the highest version it finds anywhere. If your

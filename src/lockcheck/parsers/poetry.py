@@ -1,0 +1,210 @@
+"""poetry.lock: lock-version 1.x (hashes under ``[metadata.files]``) and 2.x (``files``).
+
+``[package.source]`` says where a package comes from: nothing (the default index),
+``legacy`` (another index), ``git``, ``directory``, ``file`` or ``url``. The root project
+is never in poetry.lock. LC201 needs the content-hash poetry would compute now.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from hashlib import sha256
+from typing import Any
+
+from lockcheck.errors import LockfileError
+from lockcheck.hashes import parse_hash
+from lockcheck.model import (
+    Artifact,
+    FormatVersion,
+    Location,
+    LockedPackage,
+    Lockfile,
+    LockFormat,
+    ManifestState,
+    Source,
+    SourceKind,
+    normalize_name,
+    registry_indexes,
+)
+from lockcheck.parsers.toml_document import Entry, Fields, TomlDocument, array_entries
+
+NEWEST_VERSION = (2, 1)
+_SOURCE_TYPES = ("legacy", "git", "directory", "file", "url")
+# What poetry hashes into content-hash, as poetry 2 does (poetry/packages/locker.py).
+_LEGACY_KEYS = ("dependencies", "source", "extras", "dev-dependencies")
+_POETRY_KEYS = (*_LEGACY_KEYS, "group")
+_PROJECT_KEYS = ("requires-python", "dependencies", "optional-dependencies")
+
+
+def parse(path: str) -> Lockfile:
+    document = TomlDocument.read(path)
+    root = Fields(document.data, path, None, "poetry.lock")
+    metadata = root.table_at("metadata")
+    if metadata is None:
+        raise root.error("missing required table [metadata]")
+    metadata.line = document.find_line("[metadata]", 1, None)
+    version, numbers = _version(document, metadata)
+    entries = array_entries(document, root, "package")
+    legacy_files = metadata.table_at("files") if numbers < (2, 0) else None
+    files_line = document.find_line("[metadata.files]", 1, None)
+    packages = tuple(_package(document, e, legacy_files, files_line) for e in entries)
+    manifests = []
+    if numbers >= (2, 0):
+        state = _content_hash_state(document, metadata)
+        if state is not None:
+            manifests.append(state)
+    return Lockfile(
+        path=path,
+        format=LockFormat.POETRY,
+        packages=packages,
+        indexes=registry_indexes(packages),
+        format_version=version,
+        manifests=tuple(manifests),
+        files=(path,),
+    )
+
+
+def _version(document: TomlDocument, metadata: Fields) -> tuple[FormatVersion, tuple[int, ...]]:
+    value = metadata.string("lock-version", required=True) or ""
+    if not re.fullmatch(r"\d+(\.\d+)*", value):
+        raise metadata.error(f"lock-version {value!r} is not a version number")
+    numbers = tuple(int(n) for n in value.split("."))
+    line = document.find_line("lock-version", metadata.line, None) or metadata.line
+    newest = ".".join(map(str, NEWEST_VERSION))
+    return (
+        FormatVersion(value, Location(document.path, line), newest, numbers > NEWEST_VERSION),
+        numbers,
+    )
+
+
+def _package(
+    document: TomlDocument, entry: Entry, legacy_files: Fields | None, files_line: int | None
+) -> LockedPackage:
+    table, line, end = entry.fields, entry.line, entry.end
+    name = table.string("name", required=True) or ""
+    table.where = f"package {name!r}"
+    version = table.string("version", required=True)
+    source = _source(table)
+    if legacy_files is not None:
+        files = legacy_files.tables(name) or legacy_files.tables(normalize_name(name))
+        start, stop = files_line, None
+    else:
+        files = table.tables("files")
+        start, stop = line, end
+    artifacts = []
+    for file in files:
+        filename = file.string("file")
+        hash_text = file.string("hash")
+        found = document.find_line(hash_text or filename or "", start, stop) or line
+        artifacts.append(
+            Artifact(
+                hashes=(parse_hash(hash_text),) if hash_text else (),
+                location=Location(document.path, found),
+                filename=filename,
+                url=source.url if source.kind is SourceKind.URL else None,
+            )
+        )
+    location = Location(document.path, line)
+    if source.kind in (SourceKind.REGISTRY, SourceKind.URL, SourceKind.PATH) and not artifacts:
+        # `files = []`: nothing to check the download against. Record one empty artifact
+        # so LC002 reports it where it is written.
+        files_at = document.find_line("files", line, end) or line
+        artifacts.append(
+            Artifact(hashes=(), location=Location(document.path, files_at), filename=None)
+        )
+    return LockedPackage(
+        name=normalize_name(name),
+        display_name=name,
+        location=location,
+        source=source,
+        version=version,
+        marker=_marker(table),
+        artifacts=tuple(artifacts),
+    )
+
+
+def _source(table: Fields) -> Source:
+    source = table.table_at("source")
+    if source is None:
+        return Source(SourceKind.REGISTRY)
+    kind = source.string("type", required=True)
+    url = source.string("url")
+    if kind not in _SOURCE_TYPES:
+        raise table.error(
+            f"unknown source type {kind!r}; expected one of {', '.join(_SOURCE_TYPES)}"
+        )
+    if kind == "legacy":
+        return Source(SourceKind.REGISTRY, url)
+    if kind == "git":
+        commit = source.string("resolved_reference")
+        reference = source.string("reference")
+        return Source(SourceKind.VCS, f"git+{url}" if url else None, reference, commit)
+    if kind == "directory":
+        editable = table.table.get("develop") is True
+        return Source(SourceKind.DIRECTORY, url, editable=editable)
+    if kind == "file":
+        return Source(SourceKind.PATH, url)
+    return Source(SourceKind.URL, url)
+
+
+def _marker(table: Fields) -> str | None:
+    markers = table.table.get("markers")
+    if isinstance(markers, str):
+        return markers or None
+    if isinstance(markers, dict):
+        # Per group; the package is installed when any group's marker holds.
+        values = [m for m in markers.values() if isinstance(m, str) and m]
+        return " or ".join(f"({m})" for m in values) if values else None
+    return None
+
+
+def _content_hash_state(document: TomlDocument, metadata: Fields) -> ManifestState | None:
+    recorded = metadata.string("content-hash")
+    manifest_path = os.path.join(os.path.dirname(document.path), "pyproject.toml")
+    if recorded is None or not os.path.isfile(manifest_path):
+        return None
+    try:
+        manifest = TomlDocument.read(manifest_path)
+    except LockfileError:
+        return None  # the build tool reports a broken pyproject; the lock is not to blame
+    current = content_hash(manifest.data, with_groups=True)
+    if current != recorded and _written_before_groups_counted(document.text):
+        legacy = content_hash(manifest.data, with_groups=False)
+        current = legacy if legacy == recorded else current
+    line = document.find_line("content-hash", metadata.line, None) or metadata.line
+    return ManifestState(
+        "content-hash", manifest_path, Location(document.path, line), (recorded,), (current,)
+    )
+
+
+def content_hash(pyproject: dict[str, Any], *, with_groups: bool) -> str:
+    """The content-hash poetry 2 records for this pyproject data."""
+    project = pyproject.get("project") or {}
+    groups = (pyproject.get("dependency-groups") or {}) if with_groups else {}
+    poetry = (pyproject.get("tool") or {}).get("poetry") or {}
+    relevant_project = {k: project[k] for k in _PROJECT_KEYS if project.get(k) is not None}
+    relevant_poetry = {}
+    for key in _POETRY_KEYS:
+        value = poetry.get(key)
+        # Missing legacy keys count as null only in old, [tool.poetry]-only projects.
+        if value is None and (key not in _LEGACY_KEYS or relevant_project or groups):
+            continue
+        relevant_poetry[key] = value
+    content: dict[str, Any] = {}
+    if relevant_project:
+        content["project"] = relevant_project
+    if groups:
+        content["dependency-groups"] = groups
+    if content:
+        content["tool"] = {"poetry": relevant_poetry}
+    else:
+        content = relevant_poetry
+    return sha256(json.dumps(content, sort_keys=True, default=str).encode()).hexdigest()
+
+
+def _written_before_groups_counted(text: str) -> bool:
+    """Poetry before 2.3 left [dependency-groups] out of the hash (its header says which)."""
+    found = re.search(r"Poetry (\d+)\.(\d+)", text[:200])
+    return found is not None and (int(found.group(1)), int(found.group(2))) < (2, 3)

@@ -1,0 +1,218 @@
+"""uv.lock (``version = 1``, any revision uv writes today).
+
+Each ``[[package]]`` has one ``source``: registry, git, url, path, directory, editable or
+virtual. Artifacts are the ``sdist`` and ``wheels`` entries, each with its own hash.
+The root project and workspace members are the user's own code (``is_project``).
+"""
+
+from __future__ import annotations
+
+import os
+from urllib.parse import parse_qs, urlsplit
+
+from lockcheck.errors import LockfileError
+from lockcheck.hashes import parse_hash
+from lockcheck.model import (
+    Artifact,
+    FormatVersion,
+    Location,
+    LockedPackage,
+    Lockfile,
+    LockFormat,
+    ManifestState,
+    Source,
+    SourceKind,
+    normalize_name,
+    registry_indexes,
+)
+from lockcheck.parsers.manifest import Declared, declared_requirements, keys
+from lockcheck.parsers.toml_document import Entry, Fields, TomlDocument, array_entries
+
+NEWEST_VERSION = 1
+_SOURCE_KINDS = ("registry", "git", "url", "path", "directory", "editable", "virtual")
+_GIT_REFERENCES = ("rev", "tag", "branch")
+
+
+def parse(path: str) -> Lockfile:
+    document = TomlDocument.read(path)
+    root = Fields(document.data, path, None, "uv.lock")
+    version = _version(document, root)
+    members = set()
+    manifest = root.table_at("manifest")
+    if manifest is not None:
+        members = {normalize_name(m) for m in manifest.strings("members")}
+    entries = array_entries(document, root, "package")
+    packages = tuple(_package(document, e, members) for e in entries)
+    python = root.string("requires-python")
+    return Lockfile(
+        path=path,
+        format=LockFormat.UV,
+        packages=packages,
+        indexes=registry_indexes(packages),
+        format_version=version,
+        manifests=tuple(_manifests(path, entries, packages, python)),
+        files=(path,),
+    )
+
+
+def _version(document: TomlDocument, root: Fields) -> FormatVersion:
+    value = root.integer("version")
+    if value is None:
+        raise root.error("missing required key 'version'")
+    line = document.find_line("version", 1, None) or 1
+    return FormatVersion(
+        str(value), Location(document.path, line), str(NEWEST_VERSION), value > NEWEST_VERSION
+    )
+
+
+def _package(document: TomlDocument, entry: Entry, members: set[str]) -> LockedPackage:
+    table, line, end = entry.fields, entry.line, entry.end
+    name = table.string("name", required=True) or ""
+    table.where = f"package {name!r}"
+    location = Location(document.path, line)
+    source_table = table.table_at("source")
+    if source_table is None:
+        raise table.error("missing required key 'source'")
+    kinds = [k for k in _SOURCE_KINDS if source_table.has(k)]
+    if len(kinds) != 1:
+        unknown = ", ".join(sorted(source_table.table)) or "nothing"
+        raise table.error(
+            f"unknown source kind ({unknown}); expected one of {', '.join(_SOURCE_KINDS)}"
+        )
+    kind = kinds[0]
+    value = source_table.string(kind, required=True) or ""
+    source = _source(kind, value)
+    markers = table.strings("resolution-markers")
+    marker = " or ".join(f"({m})" for m in markers) if markers else None
+    normalized = normalize_name(name)
+    is_project = (
+        normalized in members
+        or (kind in ("editable", "virtual") and _inside_workspace(value))
+        or (kind == "directory" and value == ".")
+    )
+    return LockedPackage(
+        name=normalized,
+        display_name=name,
+        location=location,
+        source=source,
+        version=table.string("version"),
+        marker=marker,
+        artifacts=tuple(_artifacts(document, table, source, line, end)),
+        is_project=is_project,
+    )
+
+
+def _source(kind: str, value: str) -> Source:
+    if kind == "registry":
+        return Source(SourceKind.REGISTRY, value)
+    if kind == "git":
+        # uv records the resolved commit in the fragment: https://host/repo?tag=v1#<sha>
+        parts = urlsplit(value)
+        query = parse_qs(parts.query)
+        reference = next((query[k][0] for k in _GIT_REFERENCES if k in query), None)
+        base = parts._replace(query="", fragment="").geturl()
+        return Source(SourceKind.VCS, f"git+{base}", reference, parts.fragment or None)
+    if kind == "url":
+        return Source(SourceKind.URL, value)
+    if kind == "path":
+        return Source(SourceKind.PATH, value)
+    if kind == "directory":
+        return Source(SourceKind.DIRECTORY, value)
+    if kind == "editable":
+        return Source(SourceKind.DIRECTORY, value, editable=True)
+    return Source(SourceKind.VIRTUAL, value)
+
+
+def _inside_workspace(path: str) -> bool:
+    normalized = os.path.normpath(path)
+    return not os.path.isabs(normalized) and not normalized.startswith("..")
+
+
+def _artifacts(
+    document: TomlDocument, table: Fields, source: Source, start: int | None, end: int | None
+) -> list[Artifact]:
+    entries = []
+    sdist = table.table_at("sdist")
+    if sdist is not None:
+        entries.append(sdist)
+    entries.extend(table.tables("wheels"))
+    artifacts = []
+    for entry in entries:
+        url = entry.string("url")
+        path = entry.string("path")
+        filename = entry.string("filename")
+        hash_text = entry.string("hash")
+        if url is None and path is None and source.kind is SourceKind.URL:
+            url = source.url
+        where = url or path or filename or ""
+        if filename is None and where:
+            filename = where.rstrip("/").rsplit("/", 1)[-1]
+        line = (
+            document.find_line(hash_text or "", start, end)
+            or document.find_line(url or path or filename or "", start, end)
+            or start
+        )
+        artifacts.append(
+            Artifact(
+                hashes=(parse_hash(hash_text),) if hash_text else (),
+                location=Location(document.path, line),
+                filename=filename,
+                url=url,
+                size=entry.integer("size"),
+                upload_time=entry.string("upload-time"),
+            )
+        )
+    return artifacts
+
+
+def _manifests(
+    path: str, entries: list[Entry], packages: tuple[LockedPackage, ...], python: str | None
+) -> list[ManifestState]:
+    """For each of the user's projects whose pyproject.toml is here: recorded vs declared."""
+    states = []
+    base = os.path.dirname(path)
+    for entry, package in zip(entries, packages, strict=True):
+        table = entry.fields
+        if not package.is_project or package.source.url is None:
+            continue
+        manifest_path = os.path.normpath(os.path.join(base, package.source.url, "pyproject.toml"))
+        if not os.path.isfile(manifest_path):
+            continue
+        try:
+            manifest = TomlDocument.read(manifest_path)
+        except LockfileError:
+            continue  # a broken pyproject is the build tool's error to report, not the lock's
+        declared, declared_extras = declared_requirements(manifest)
+        metadata = table.table_at("metadata")
+        recorded, recorded_extras = _recorded(metadata) if metadata else ([], set())
+        extras = declared_extras | recorded_extras
+        states.append(
+            ManifestState(
+                kind="requires-dist",
+                manifest_path=manifest_path,
+                location=package.location,
+                recorded=keys(recorded, extras, python),
+                current=keys(declared, extras, python),
+            )
+        )
+    return states
+
+
+def _recorded(metadata: Fields) -> tuple[list[Declared], set[str]]:
+    found = [_declared(entry, None) for entry in metadata.tables("requires-dist")]
+    dev = metadata.table_at("requires-dev")
+    if dev is not None:
+        for group in dev.table:
+            found += [_declared(e, f"group {normalize_name(group)}") for e in dev.tables(group)]
+    extras = {normalize_name(e) for e in metadata.strings("provides-extras")}
+    return found, extras
+
+
+def _declared(entry: Fields, group: str | None) -> Declared:
+    return Declared(
+        name=entry.string("name", required=True) or "",
+        extras=tuple(entry.strings("extras")),
+        specifier=entry.string("specifier") or "",
+        marker=entry.string("marker"),
+        group=group,
+    )
