@@ -6,6 +6,7 @@ and real-shaped locks whose subtrees hypothesis replaces with arbitrary values.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import tempfile
@@ -127,10 +128,8 @@ def parse_only_lockfile_error(name: str, parser: Parser, text: str) -> None:
     with tempfile.TemporaryDirectory() as directory:
         path = Path(directory) / name
         path.write_text(text, encoding="utf-8")
-        try:
+        with contextlib.suppress(LockfileError):
             parser(str(path))
-        except LockfileError:
-            pass
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])

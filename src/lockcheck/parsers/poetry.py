@@ -17,7 +17,6 @@ from lockcheck.errors import LockfileError
 from lockcheck.hashes import parse_hash
 from lockcheck.model import (
     Artifact,
-    FormatVersion,
     Location,
     LockedPackage,
     Lockfile,
@@ -28,7 +27,13 @@ from lockcheck.model import (
     normalize_name,
     registry_indexes,
 )
-from lockcheck.parsers.toml_document import Entry, Fields, TomlDocument, array_entries
+from lockcheck.parsers.toml_document import (
+    Entry,
+    Fields,
+    TomlDocument,
+    array_entries,
+    dotted_version,
+)
 
 NEWEST_VERSION = (2, 1)
 _SOURCE_TYPES = ("legacy", "git", "directory", "file", "url")
@@ -45,7 +50,7 @@ def parse(path: str) -> Lockfile:
     if metadata is None:
         raise root.error("missing required table [metadata]")
     metadata.line = document.find_line("[metadata]", 1, None)
-    version, numbers = _version(document, metadata)
+    version, numbers = dotted_version(document, metadata, "lock-version", NEWEST_VERSION)
     entries = array_entries(document, root, "package")
     legacy_files = metadata.table_at("files") if numbers < (2, 0) else None
     files_line = document.find_line("[metadata.files]", 1, None)
@@ -63,19 +68,6 @@ def parse(path: str) -> Lockfile:
         format_version=version,
         manifests=tuple(manifests),
         files=(path,),
-    )
-
-
-def _version(document: TomlDocument, metadata: Fields) -> tuple[FormatVersion, tuple[int, ...]]:
-    value = metadata.string("lock-version", required=True) or ""
-    if not re.fullmatch(r"\d+(\.\d+)*", value):
-        raise metadata.error(f"lock-version {value!r} is not a version number")
-    numbers = tuple(int(n) for n in value.split("."))
-    line = document.find_line("lock-version", metadata.line, None) or metadata.line
-    newest = ".".join(map(str, NEWEST_VERSION))
-    return (
-        FormatVersion(value, Location(document.path, line), newest, numbers > NEWEST_VERSION),
-        numbers,
     )
 
 

@@ -11,11 +11,8 @@ the TOML itself; the tests check it agrees with packaging.pylock on every real f
 
 from __future__ import annotations
 
-import re
-
 from lockcheck.model import (
     Artifact,
-    FormatVersion,
     Hash,
     Location,
     LockedPackage,
@@ -26,7 +23,13 @@ from lockcheck.model import (
     normalize_name,
     registry_indexes,
 )
-from lockcheck.parsers.toml_document import Entry, Fields, TomlDocument, array_entries
+from lockcheck.parsers.toml_document import (
+    Entry,
+    Fields,
+    TomlDocument,
+    array_entries,
+    dotted_version,
+)
 
 NEWEST_VERSION = (1, 0)
 _SOURCES = ("vcs", "directory", "archive")
@@ -35,7 +38,7 @@ _SOURCES = ("vcs", "directory", "archive")
 def parse(path: str) -> Lockfile:
     document = TomlDocument.read(path)
     root = Fields(document.data, path, None, "pylock.toml")
-    version = _version(document, root)
+    version, _ = dotted_version(document, root, "lock-version", NEWEST_VERSION)
     entries = array_entries(document, root, "packages")
     packages = tuple(_package(document, e) for e in entries)
     return Lockfile(
@@ -46,16 +49,6 @@ def parse(path: str) -> Lockfile:
         format_version=version,
         files=(path,),
     )
-
-
-def _version(document: TomlDocument, root: Fields) -> FormatVersion:
-    value = root.string("lock-version", required=True) or ""
-    if not re.fullmatch(r"\d+(\.\d+)*", value):
-        raise root.error(f"lock-version {value!r} is not a version number")
-    numbers = tuple(int(n) for n in value.split("."))
-    line = document.find_line("lock-version", 1, None) or 1
-    newest = ".".join(map(str, NEWEST_VERSION))
-    return FormatVersion(value, Location(document.path, line), newest, numbers > NEWEST_VERSION)
 
 
 def _package(document: TomlDocument, entry: Entry) -> LockedPackage:

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from lockcheck.errors import LockfileError
+from lockcheck.model import FormatVersion, Location
 from lockcheck.parsers.text import read_text
 from lockcheck.tomlcompat import toml_module
 
@@ -67,6 +68,19 @@ class TomlDocument:
         end = self.offset_of_line(end_line) if end_line else len(self.text)
         found = self.text.find(needle, start, end)
         return self.line_of(found) if found != -1 else None
+
+
+def dotted_version(
+    document: TomlDocument, table: Fields, key: str, newest: tuple[int, ...]
+) -> tuple[FormatVersion, tuple[int, ...]]:
+    """A required "major.minor" format version, and whether it is newer than ``newest``."""
+    value = table.string(key, required=True) or ""
+    if not re.fullmatch(r"\d+(\.\d+)*", value):
+        raise table.error(f"{key} {value!r} is not a version number")
+    numbers = tuple(int(n) for n in value.split("."))
+    line = document.find_line(key, table.line or 1, None) or table.line
+    shown = ".".join(map(str, newest))
+    return FormatVersion(value, Location(document.path, line), shown, numbers > newest), numbers
 
 
 @dataclass(frozen=True)
