@@ -8,9 +8,8 @@ from __future__ import annotations
 
 import os
 import sys
-import tempfile
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from lockcheck.config import Overrides, Settings, find_config, load_settings
 from lockcheck.discover import discover
@@ -21,8 +20,9 @@ from lockcheck.report import text as text_report
 from lockcheck.urls import redact
 
 
-@dataclass(frozen=True)
-class CheckRequest:
+class CheckRequest(NamedTuple):
+    """Everything ``lockcheck check`` was asked to do."""
+
     paths: tuple[str, ...] = (".",)
     verify: bool = False
     output_format: str = "text"
@@ -108,6 +108,8 @@ def _usage(message: str) -> int:
 
 def write_atomically(path: Path, content: str) -> None:
     """Write to a temporary file beside ``path`` and rename it over: never a half file."""
+    import tempfile
+
     directory = path.parent if str(path.parent) else Path(".")
     fd, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=directory)
     try:

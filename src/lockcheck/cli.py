@@ -1,6 +1,8 @@
-"""The command line: flags become Settings, the engine runs, a reporter prints. No logic."""
+"""The command line: flags become Settings, the engine runs, a reporter prints. No logic.
 
-from __future__ import annotations
+No ``from __future__ import annotations`` here: typer would have to eval every
+annotation string on each run (about 3 ms of a pre-commit hook's start-up).
+"""
 
 import sys
 from enum import Enum

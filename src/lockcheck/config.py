@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any
+from typing import Any, NamedTuple
 
 from lockcheck.errors import ConfigError
 from lockcheck.findings import Severity
@@ -72,8 +72,7 @@ class Settings:
         return Path(self.config_path).parent if self.config_path else Path.cwd()
 
 
-@dataclass(frozen=True)
-class Overrides:
+class Overrides(NamedTuple):
     """Command-line settings; None means "as the configuration file says"."""
 
     select: tuple[str, ...] | None = None

@@ -5,7 +5,7 @@ from __future__ import annotations
 import fnmatch
 import os
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from lockcheck.findings import ErrorEntry
 from lockcheck.model import LockFormat
@@ -33,8 +33,7 @@ SKIP_DIRS = frozenset(
 )
 
 
-@dataclass(frozen=True)
-class Target:
+class Target(NamedTuple):
     path: str
     format: LockFormat
 
@@ -61,7 +60,7 @@ def discover(
             # A file named on the command line is checked even if its name is unusual.
             found = [Target(path, detect_format(path) or LockFormat.REQUIREMENTS)]
         else:
-            errors.append(ErrorEntry(path, None, "no such file or directory"))
+            errors.append(ErrorEntry.of(path, None, "no such file or directory"))
             continue
         for target in found:
             key = os.path.realpath(target.path)

@@ -10,7 +10,7 @@ import datetime as dt
 import fnmatch
 import os
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from pathlib import Path
 
 from lockcheck.config import Settings, Waiver
@@ -76,14 +76,14 @@ def validate(settings: Settings) -> None:
             )
 
 
-@dataclass
 class _WaiverBook:
     """Which waivers of one configuration were used, and what the run could have matched."""
 
-    settings: Settings
-    used: set[Waiver] = field(default_factory=set)
-    ran: set[str] = field(default_factory=set)
-    paths: set[str] = field(default_factory=set)
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.used: set[Waiver] = set()
+        self.ran: set[str] = set()
+        self.paths: set[str] = set()
 
 
 def run(
@@ -108,13 +108,13 @@ def run(
             validate(settings)
             lock = parse_lockfile(target.path, target.format)
         except LockfileError as exc:
-            all_errors.append(ErrorEntry(exc.path, exc.line, exc.message))
+            all_errors.append(ErrorEntry.of(exc.path, exc.line, exc.message))
             continue
         except ConfigError as exc:
-            all_errors.append(ErrorEntry(exc.path or target.path, exc.line, exc.message))
+            all_errors.append(ErrorEntry.of(exc.path or target.path, exc.line, exc.message))
             continue
         except LockcheckError as exc:
-            all_errors.append(ErrorEntry(target.path, None, str(exc)))
+            all_errors.append(ErrorEntry.of(target.path, None, str(exc)))
             continue
         files.append(FileSummary(target.path, lock.format, len(lock.packages)))
         book = books.setdefault(settings.config_path, _WaiverBook(settings))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from enum import Enum
+from typing import NamedTuple
 
 from lockcheck.model import Location, LockFormat
 
@@ -50,27 +51,23 @@ class Finding:
         return (self.location.path, self.location.line or 0, self.code, self.message)
 
 
-@dataclass(frozen=True)
-class FileSummary:
+class FileSummary(NamedTuple):
     path: str
     format: LockFormat
     packages: int
 
 
-@dataclass(frozen=True)
-class ErrorEntry:
+class ErrorEntry(NamedTuple):
     """Input that could not be read: reported, counted for exit code 2, never a traceback."""
 
     path: str
     line: int | None
     message: str
 
-    def __post_init__(self) -> None:
+    @classmethod
+    def of(cls, path: str, line: int | None, message: str) -> ErrorEntry:
         # One line per error, whatever a third-party message looked like.
-        object.__setattr__(self, "message", " ".join(self.message.split()))
-
-    def __str__(self) -> str:
-        return self.path if self.line is None else f"{self.path}:{self.line}"
+        return cls(path, line, " ".join(message.split()))
 
 
 @dataclass(frozen=True)

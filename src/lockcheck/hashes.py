@@ -45,6 +45,24 @@ def problem(algorithm: str, digest: str) -> str | None:
     return None
 
 
+def problems(hashes: tuple[Hash, ...]) -> list[tuple[Hash, str]]:
+    """The hashes of a group whose shape is wrong, with why.
+
+    Nearly every hash in a real lock is sha256 in lower-case hex; those are confirmed
+    with one regex over all digests together instead of several checks per hash.
+    """
+    if all(h.algorithm == "sha256" and len(h.digest) == 64 for h in hashes) and (
+        not hashes or LOWER_HEX.fullmatch("".join(h.digest for h in hashes))
+    ):
+        return []
+    found = []
+    for h in hashes:
+        why = problem(h.algorithm, h.digest)
+        if why:
+            found.append((h, why))
+    return found
+
+
 def parse_hash(text: str) -> Hash:
     """``sha256:abc...`` as a Hash; text without an algorithm keeps it empty (LC004 says so)."""
     algorithm, sep, digest = text.partition(":")

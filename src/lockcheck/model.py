@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from enum import Enum
+from typing import NamedTuple
 
 _NORMALIZE = re.compile(r"[-_.]+")
 
@@ -47,9 +48,12 @@ class Location:
         return self.path if self.line is None else f"{self.path}:{self.line}"
 
 
-@dataclass(frozen=True)
-class Hash:
-    """A hash as written in the lock. ``algorithm`` is kept as written, for LC003/LC004."""
+class Hash(NamedTuple):
+    """A hash as written in the lock. ``algorithm`` is kept as written, for LC003/LC004.
+
+    Immutable like the rest of the model, but a NamedTuple: a large lock has tens of
+    thousands of hashes, and a frozen dataclass costs several times more to create.
+    """
 
     algorithm: str
     digest: str

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from typing import NamedTuple
 from urllib.parse import SplitResult, urlsplit
 
 from lockcheck.model import Location, LockedPackage, Lockfile
@@ -16,8 +16,7 @@ _CREDENTIALS_IN_TEXT = re.compile(r"(?P<scheme>[A-Za-z][A-Za-z0-9+.-]*://)(?P<au
 INSECURE_SCHEMES = frozenset({"http", "ftp", "git", "svn", "bzr", "hg", "static-http"})
 
 
-@dataclass(frozen=True)
-class LockUrl:
+class LockUrl(NamedTuple):
     url: str
     location: Location
     what: str  # "index", "extra index", "find-links", "artifact", "VCS repository", ...

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -78,15 +77,17 @@ def parse(path: str) -> Lockfile:
     )
 
 
-@dataclass
 class _Reader:
-    packages: list[LockedPackage] = field(default_factory=list)
-    indexes: list[IndexRef] = field(default_factory=list)
-    trusted_hosts: list[TrustedHost] = field(default_factory=list)
-    files: list[str] = field(default_factory=list)
-    require_hashes: bool = False
-    _seen: set[str] = field(default_factory=set)
-    _markers: dict[str, None] = field(default_factory=dict)
+    """Collects what a file and its includes say, following includes as it goes."""
+
+    def __init__(self) -> None:
+        self.packages: list[LockedPackage] = []
+        self.indexes: list[IndexRef] = []
+        self.trusted_hosts: list[TrustedHost] = []
+        self.files: list[str] = []
+        self.require_hashes = False
+        self._seen: set[str] = set()
+        self._markers: set[str] = set()
 
     def read(self, path: str, *, is_constraint: bool, stack: tuple[str, ...]) -> None:
         real = os.path.realpath(path)
@@ -201,7 +202,7 @@ class _Reader:
         except InvalidMarker as exc:
             first = str(exc).strip().splitlines()[0]
             raise LockfileError(where.path, where.line, f"invalid marker: {first}") from None
-        self._markers[marker] = None
+        self._markers.add(marker)
 
     def _slow_requirement(
         self, args: str, hashes: tuple[Hash, ...], where: Location, is_constraint: bool

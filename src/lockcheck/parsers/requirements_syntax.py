@@ -11,15 +11,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from typing import NamedTuple
 
 # pip: a comment starts a line or follows whitespace.
 _COMMENT = re.compile(r"(^|\s+)#.*$")
 _QUOTING = re.compile(r"[\"'\\]")
 
 
-@dataclass(frozen=True)
-class LogicalLine:
+class LogicalLine(NamedTuple):
     number: int  # the first physical line, as pip reports it
     text: str
 
@@ -29,7 +28,7 @@ def logical_lines(text: str) -> Iterator[LogicalLine]:
     pending: list[str] = []
     first = 0
     for number, line in enumerate(text.splitlines(), start=1):
-        is_comment = _COMMENT.match(line) is not None
+        is_comment = "#" in line and _COMMENT.match(line) is not None
         if not line.endswith("\\") or is_comment:
             if is_comment:
                 line = " " + line  # so the comment is still recognised once joined
@@ -48,7 +47,9 @@ def logical_lines(text: str) -> Iterator[LogicalLine]:
 
 
 def _stripped(number: int, line: str) -> Iterator[LogicalLine]:
-    line = _COMMENT.sub("", line).strip()
+    if "#" in line:  # the regex is costly on long joined lines of hashes
+        line = _COMMENT.sub("", line)
+    line = line.strip()
     if line:
         yield LogicalLine(number, line)
 
@@ -62,21 +63,35 @@ def split_args_options(line: str) -> tuple[str, str]:
     return line, ""
 
 
-@dataclass
 class LineOptions:
-    """The options found on one logical line."""
+    """The options found on one logical line (a plain class: one is made per line)."""
 
-    hashes: list[str] = field(default_factory=list)
-    index_url: str | None = None
-    extra_index_urls: list[str] = field(default_factory=list)
-    find_links: list[str] = field(default_factory=list)
-    trusted_hosts: list[str] = field(default_factory=list)
-    requirements: list[str] = field(default_factory=list)
-    constraints: list[str] = field(default_factory=list)
-    editables: list[str] = field(default_factory=list)
-    require_hashes: bool = False
-    no_index: bool = False
-    extra_arguments: list[str] = field(default_factory=list)
+    __slots__ = (
+        "constraints",
+        "editables",
+        "extra_arguments",
+        "extra_index_urls",
+        "find_links",
+        "hashes",
+        "index_url",
+        "no_index",
+        "require_hashes",
+        "requirements",
+        "trusted_hosts",
+    )
+
+    def __init__(self) -> None:
+        self.hashes: list[str] = []
+        self.index_url: str | None = None
+        self.extra_index_urls: list[str] = []
+        self.find_links: list[str] = []
+        self.trusted_hosts: list[str] = []
+        self.requirements: list[str] = []
+        self.constraints: list[str] = []
+        self.editables: list[str] = []
+        self.require_hashes = False
+        self.no_index = False
+        self.extra_arguments: list[str] = []
 
 
 class OptionError(ValueError):

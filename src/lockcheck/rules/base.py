@@ -9,15 +9,16 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from lockcheck.config import Settings
 from lockcheck.findings import Finding, Severity
 from lockcheck.model import Location, LockedPackage, Lockfile
 
 
-@dataclass(frozen=True)
-class RuleContext:
+class RuleContext(NamedTuple):
+    """What a rule is given besides the lockfile."""
+
     settings: Settings
     index: Any = None  # the index snapshot, present only for rules that need it
 

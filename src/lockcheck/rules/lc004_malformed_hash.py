@@ -23,7 +23,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from lockcheck.findings import Finding, Severity
-from lockcheck.hashes import problem
+from lockcheck.hashes import problems
 from lockcheck.model import Lockfile
 from lockcheck.rules.base import RuleContext, define
 
@@ -33,15 +33,13 @@ def check(lock: Lockfile, ctx: RuleContext) -> Iterator[Finding]:
         groups = [(package.location, package.hashes)]
         groups += [(a.location, a.hashes) for a in package.artifacts]
         for location, hashes in groups:
-            for h in hashes:
-                why = problem(h.algorithm, h.digest)
-                if why:
-                    yield RULE.finding(
-                        location,
-                        why,
-                        package=package,
-                        fix="regenerate the lock instead of editing hashes",
-                    )
+            for _hash, why in problems(hashes):
+                yield RULE.finding(
+                    location,
+                    why,
+                    package=package,
+                    fix="regenerate the lock instead of editing hashes",
+                )
 
 
 RULE = define(__doc__, code="LC004", name="malformed-hash", severity=Severity.ERROR, check=check)
