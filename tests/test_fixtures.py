@@ -50,6 +50,10 @@ EXPECTED = {
     "git-dep/requirements.txt:13": ["LC007", "LC008"],
     # pip-compile writes the private index as --extra-index-url.
     "private-index/requirements.txt:7": ["LC102"],
+    # pyproject.toml edited after locking; `poetry check --lock` and `uv lock --check`
+    # say the same (fixtures/README.md).
+    "stale/edited/poetry.lock:272": ["LC201"],
+    "stale/edited/uv.lock:213": ["LC201"],
 }
 
 
@@ -192,3 +196,24 @@ def test_pylock_agrees_with_packaging(path: Path) -> None:
             assert mine.source.commit == theirs.vcs.commit_id
         if theirs.directory:
             assert mine.source.editable is bool(theirs.directory.editable)
+
+
+@pytest.mark.parametrize("lockfile", ["uv.lock", "poetry.lock"])
+def test_stale_lock_matches_the_tools_verdict(lockfile: str) -> None:
+    """Locks the tools wrote before and after an edit are fresh; the edited project with
+    its old lock is stale, as `uv lock --check` and `poetry check --lock` said."""
+    for state, stale in (("before", False), ("after", False), ("edited", True)):
+        lock = parsed(PROJECTS / "stale" / state / lockfile)
+        (manifest,) = lock.manifests
+        assert (manifest.recorded != manifest.current) is stale, state
+    edited = parsed(PROJECTS / "stale" / "edited" / lockfile)
+    if lockfile == "uv.lock":
+        (manifest,) = edited.manifests
+        added = set(manifest.current) - set(manifest.recorded)
+        removed = set(manifest.recorded) - set(manifest.current)
+        assert {k.split(" ;")[0] for k in added} == {
+            "requests>=2.32",
+            "tomli>=2",
+            "group dev: pytest>=8",
+        }
+        assert removed == {"requests>=2.31"}
