@@ -16,7 +16,27 @@ alike. The cases are:
   - a generated, pip-compile style, fully hashed requirements file of 1,000
     entries (2-30 ``--hash`` lines each, ~17 on average, plus ``# via``
     comments), built deterministically from a seed in a temporary directory;
-  - the largest ``fixtures/projects/*/requirements*.txt`` in the repository.
+  - the largest ``fixtures/projects/*/requirements*.txt`` in the repository;
+
+* ``lockcheck check fixtures/projects/big/uv.lock`` (183 packages, ~850 KB; the
+  goal is a median under 200 ms). pinlint reads requirements files only, so its
+  row says "n/a (requirements only)" and is not run;
+* ``lockcheck check DIR`` on a directory of lockfiles in all four formats:
+  the project directories ``fixtures/projects/{small-app,data-tool,
+  private-index,workspace,git-dep}`` are copied whole into the temporary
+  directory (so ``-r`` includes, pyproject.toml files and local path
+  dependencies stay beside their locks), which gives two dozen uv.lock,
+  poetry.lock, pylock.toml and requirements*.txt files; the table's footnotes
+  say how many of each. pinlint takes files only, so its row is "n/a".
+  lockcheck asks git (``git ls-files``) which files a directory holds that are
+  not ignored; the temporary directory is normally outside any git work tree,
+  so git declines and nothing is filtered, but starting git is part of the
+  timing. (With ``TMPDIR`` inside a work tree, its ignore rules would apply.)
+
+Packages and hashes per row are approximate: requirements files count
+requirement lines and ``--hash`` options; TOML lockfiles count
+``[[package]]``/``[[packages]]`` headers and ``hash = "``/``sha256 = "``
+occurrences; a directory row sums its files.
 
 Bytecode: the tools run with bytecode caching switched on and pointed at a
 private directory in the temporary directory (``PYTHONPYCACHEPREFIX``), so the
@@ -37,6 +57,7 @@ From the repository root, with the development virtual environment::
     .venv/bin/python bench/bench.py --runs 30     # more runs per case
     .venv/bin/python bench/bench.py --json        # machine-readable results
     .venv/bin/python bench/bench.py --profile     # cProfile lockcheck in-process
+    .venv/bin/python bench/bench.py --profile fixtures/projects/big/uv.lock
 
 ``lockcheck`` is taken from the script next to ``sys.executable`` (or
 ``--lockcheck PATH``); ``pinlint`` from ``--pinlint PATH``, else ``PATH``, else
@@ -48,6 +69,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import cProfile
+import fnmatch
 import io
 import json
 import os
@@ -67,7 +89,15 @@ from typing import TextIO
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 POPULAR_PROJECTS = REPO_ROOT.parent / "shared" / "data" / "popular-projects.txt"
+FIXTURES = REPO_ROOT / "fixtures" / "projects"
 FIXTURE_GLOB = "fixtures/projects/*/requirements*.txt"
+BIG_UV_LOCK = FIXTURES / "big" / "uv.lock"
+BIG_UV_GOAL_MS = 200.0
+# Project fixtures copied whole into the directory case; between them they hold
+# lockfiles of all four formats.
+DIRECTORY_PROJECTS = ("small-app", "data-tool", "private-index", "workspace", "git-dep")
+PINLINT_REQUIREMENTS_ONLY = "n/a (requirements only)"
+PINLINT_NO_DIRECTORIES = "n/a (files only, no directory search)"
 DEFAULT_PINLINT = Path("/tmp/tools/bin/pinlint")
 
 DEFAULT_RUNS = 15
@@ -75,6 +105,7 @@ DEFAULT_WARMUP = 2
 DEFAULT_ENTRIES = 1000
 DEFAULT_SEED = 20261121
 PROFILE_TOP = 25
+PROFILE_BIGGEST = ""  # --profile without a path: the biggest file of the benchmark
 
 MIN_HASHES = 2
 MAX_HASHES = 30
@@ -85,6 +116,11 @@ _CANONICAL_RE = re.compile(r"[-_.]+")
 _VALID_NAME_RE = re.compile(r"^[a-z0-9](?:[a-z0-9._-]*[a-z0-9])?$")
 _REQUIREMENT_START_RE = re.compile(r"^[A-Za-z0-9]")
 _HASH_RE = re.compile(r"--hash[=\s]")
+_TOML_PACKAGE_RE = re.compile(r"^\[\[packages?\]\][ \t]*(?:#.*)?$", re.MULTILINE)
+# ``hash = "`` (uv.lock, poetry.lock) and ``sha256 = "`` (pylock.toml), but not poetry's
+# ``content-hash = "``.
+_TOML_HASH_RE = re.compile(r'(?<![\w-])(?:hash|sha256) = "')
+_REQUIREMENTS_NAMES = ("requirements*.txt", "requirements*.lock", "constraints*.txt")
 
 
 # --------------------------------------------------------------------------- data
@@ -92,12 +128,21 @@ _HASH_RE = re.compile(r"--hash[=\s]")
 
 @dataclass(frozen=True)
 class Subject:
-    """A file that both linters are run on."""
+    """A file, or a directory of lockfiles, that lockcheck (and maybe pinlint) is run on."""
 
     case: str
     path: Path
     packages: int
     hashes: int
+    # The lockfiles in ``path`` (just ``path`` itself for a file), and how many of each format.
+    files: tuple[Path, ...] = ()
+    formats: tuple[tuple[str, int], ...] = ()
+    pinlint_skip: str | None = None  # why pinlint is not run on it, if it is not
+    goal_ms: float | None = None  # a target for lockcheck's median
+
+    @property
+    def bytes(self) -> int:
+        return sum(f.stat().st_size for f in self.files or (self.path,))
 
 
 @dataclass
@@ -109,6 +154,7 @@ class Result:
     argv: list[str]
     packages: int | None = None
     hashes: int | None = None
+    goal_ms: float | None = None
     times_ms: list[float] = field(default_factory=list)
     exit_codes: set[int] = field(default_factory=set)
     error: str | None = None
@@ -129,6 +175,7 @@ class Result:
             "argv": self.argv,
             "packages": self.packages,
             "hashes": self.hashes,
+            "goal_ms": self.goal_ms,
             "runs": len(self.times_ms),
             "median_ms": _round(self.median_ms),
             "best_ms": _round(self.best_ms),
@@ -275,9 +322,81 @@ def count_requirements(text: str) -> tuple[int, int]:
     return packages, hashes
 
 
-def subject_for(case: str, path: Path) -> Subject:
-    packages, hashes = count_requirements(path.read_text(encoding="utf-8"))
-    return Subject(case=case, path=path, packages=packages, hashes=hashes)
+def count_toml_lock(text: str) -> tuple[int, int]:
+    """Approximate package and hash counts of a uv.lock, poetry.lock or pylock.toml."""
+    return len(_TOML_PACKAGE_RE.findall(text)), len(_TOML_HASH_RE.findall(text))
+
+
+def lock_format(path: Path) -> str | None:
+    """The lockfile format a file name says (as lockcheck's discovery reads names), or None."""
+    name = path.name.lower()
+    if name in ("uv.lock", "poetry.lock", "pylock.toml"):
+        return name
+    if fnmatch.fnmatch(name, "pylock.*.toml"):
+        return "pylock.toml"
+    if any(fnmatch.fnmatch(name, p) for p in _REQUIREMENTS_NAMES) or (
+        path.parent.name.lower() == "requirements" and name.endswith((".txt", ".lock"))
+    ):
+        return "requirements"
+    return None
+
+
+def count_lockfile(path: Path) -> tuple[int, int]:
+    text = path.read_text(encoding="utf-8")
+    if lock_format(path) in (None, "requirements"):
+        return count_requirements(text)
+    return count_toml_lock(text)
+
+
+def subject_for(
+    case: str, path: Path, pinlint_skip: str | None = None, goal_ms: float | None = None
+) -> Subject:
+    packages, hashes = count_lockfile(path)
+    return Subject(
+        case=case,
+        path=path,
+        packages=packages,
+        hashes=hashes,
+        files=(path,),
+        formats=((lock_format(path) or "requirements", 1),),
+        pinlint_skip=pinlint_skip,
+        goal_ms=goal_ms,
+    )
+
+
+def directory_subject(root: Path) -> Subject:
+    """The lockfiles under ``root``, counted and summed."""
+    files = sorted(p for p in root.rglob("*") if p.is_file() and lock_format(p) is not None)
+    counts = [count_lockfile(p) for p in files]
+    formats: dict[str, int] = {}
+    for path in files:
+        fmt = lock_format(path) or "requirements"
+        formats[fmt] = formats.get(fmt, 0) + 1
+    return Subject(
+        case=f"directory of {len(files)} lockfiles",
+        path=root,
+        packages=sum(c[0] for c in counts),
+        hashes=sum(c[1] for c in counts),
+        files=tuple(files),
+        formats=tuple(sorted(formats.items())),
+        pinlint_skip=PINLINT_NO_DIRECTORIES,
+    )
+
+
+def build_directory(workdir: Path) -> Path | None:
+    """Copy the ``DIRECTORY_PROJECTS`` fixtures, whole, into ``workdir/projects``."""
+    root = workdir / "projects"
+    copied = 0
+    for name in DIRECTORY_PROJECTS:
+        source = FIXTURES / name
+        if source.is_dir():
+            shutil.copytree(source, root / name, ignore=shutil.ignore_patterns("__pycache__"))
+            copied += 1
+    return root if copied else None
+
+
+def describe_formats(formats: Sequence[tuple[str, int]]) -> str:
+    return ", ".join(f"{count} {fmt}" for fmt, count in formats)
 
 
 def largest_fixture() -> Path | None:
@@ -299,9 +418,36 @@ def build_subjects(workdir: Path, entries: int, seed: int, log: TextIO) -> list[
     if fixture is None:
         print(f"no fixture matches {FIXTURE_GLOB}; skipping the fixture row", file=log)
     else:
-        rel = fixture.relative_to(REPO_ROOT / "fixtures" / "projects")
+        rel = fixture.relative_to(FIXTURES)
         subjects.append(subject_for(f"fixture {rel.as_posix()}", fixture))
         print(f"largest fixture: {fixture.relative_to(REPO_ROOT)}", file=log)
+
+    if BIG_UV_LOCK.is_file():
+        rel = BIG_UV_LOCK.relative_to(FIXTURES)
+        subjects.append(
+            subject_for(
+                f"fixture {rel.as_posix()}",
+                BIG_UV_LOCK,
+                pinlint_skip=PINLINT_REQUIREMENTS_ONLY,
+                goal_ms=BIG_UV_GOAL_MS,
+            )
+        )
+    else:
+        print(f"no {BIG_UV_LOCK.relative_to(REPO_ROOT)}; skipping the uv.lock row", file=log)
+
+    root = build_directory(workdir)
+    if root is None:
+        print(
+            f"none of {', '.join(DIRECTORY_PROJECTS)} found; skipping the directory row", file=log
+        )
+    else:
+        subject = directory_subject(root)
+        subjects.append(subject)
+        print(
+            f"copied {', '.join(DIRECTORY_PROJECTS)} to {root}: "
+            f"{describe_formats(subject.formats)}",
+            file=log,
+        )
     return subjects
 
 
@@ -443,9 +589,19 @@ def plan(subjects: Sequence[Subject], lockcheck: Path | None, pinlint: Path | No
         )
     )
     for subject in subjects:
-        for tool, argv, skipped in (
-            ("lockcheck", [str(lockcheck), "check", str(subject.path)], missing_lockcheck),
-            ("pinlint", [str(pinlint), str(subject.path)], missing_pinlint),
+        for tool, argv, skipped, goal in (
+            (
+                "lockcheck",
+                [str(lockcheck), "check", str(subject.path)],
+                missing_lockcheck,
+                subject.goal_ms,
+            ),
+            (
+                "pinlint",
+                [str(pinlint), str(subject.path)],
+                subject.pinlint_skip or missing_pinlint,
+                None,
+            ),
         ):
             results.append(
                 Result(
@@ -454,6 +610,7 @@ def plan(subjects: Sequence[Subject], lockcheck: Path | None, pinlint: Path | No
                     argv,
                     packages=subject.packages,
                     hashes=subject.hashes,
+                    goal_ms=goal,
                     skipped=skipped,
                 )
             )
@@ -481,6 +638,8 @@ def ratios(results: Sequence[Result]) -> list[dict[str, object]]:
     for case, tools in by_case.items():
         lc, pl = tools.get("lockcheck"), tools.get("pinlint")
         entry: dict[str, object] = {"case": case, "median_ratio": None, "best_ratio": None}
+        if pl is not None and pl.skipped is not None:
+            entry["note"] = pl.skipped
         if lc and pl and lc.median_ms and pl.median_ms and lc.best_ms and pl.best_ms:
             entry["median_ratio"] = round(lc.median_ms / pl.median_ms, 3)
             entry["best_ratio"] = round(lc.best_ms / pl.best_ms, 3)
@@ -488,7 +647,9 @@ def ratios(results: Sequence[Result]) -> list[dict[str, object]]:
     return out
 
 
-def print_table(results: Sequence[Result], runs: int, warmup: int) -> None:
+def print_table(
+    results: Sequence[Result], subjects: Sequence[Subject], runs: int, warmup: int
+) -> None:
     headers = ("case", "tool", "median ms", "best ms", "packages", "hashes", "status")
     rows: list[tuple[str, ...]] = []
     for r in results:
@@ -521,9 +682,31 @@ def print_table(results: Sequence[Result], runs: int, warmup: int) -> None:
         if r.error is not None:
             print(f"error in {r.case} / {r.tool}; command: {' '.join(r.argv)}")
     print()
+    print("packages/hashes are approximate: requirement lines and --hash options in requirements")
+    print('  files; [[package]]/[[packages]] headers and hash = "/sha256 = " occurrences in TOML')
+    print("  lockfiles; summed over the files of a directory")
+    for subject in subjects:
+        if len(subject.files) > 1 or subject.path.is_dir():
+            print(
+                f"{subject.case}: {describe_formats(subject.formats)} "
+                f"({subject.bytes / 1024:.0f} KiB) in {subject.path}"
+            )
+    for r in results:
+        if r.goal_ms is not None:
+            goal_median = r.median_ms
+            verdict = (
+                "not measured"
+                if goal_median is None
+                else f"median {goal_median:.1f} ms, {'met' if goal_median < r.goal_ms else 'MISSED'}"
+            )
+            print(f"goal: {r.tool} on {r.case} under {r.goal_ms:.0f} ms: {verdict}")
+    print()
     for entry in ratios(results):
         if entry["median_ratio"] is None:
-            print(f"ratio lockcheck/pinlint, {entry['case']}: n/a")
+            note = str(entry.get("note", "n/a"))
+            if not note.startswith("n/a"):
+                note = f"n/a ({note})"
+            print(f"ratio lockcheck/pinlint, {entry['case']}: {note}")
         else:
             print(
                 f"ratio lockcheck/pinlint, {entry['case']}: "
@@ -552,7 +735,9 @@ def print_json(
                 "path": str(s.path),
                 "packages": s.packages,
                 "hashes": s.hashes,
-                "bytes": s.path.stat().st_size,
+                "bytes": s.bytes,
+                "lockfiles": len(s.files),
+                "formats": dict(s.formats),
             }
             for s in subjects
         ],
@@ -564,6 +749,20 @@ def print_json(
 
 
 # --------------------------------------------------------------------------- profiling
+
+
+def profile_target(requested: str, subjects: Sequence[Subject]) -> Path | None:
+    """The absolute path ``--profile`` names (relative to here, else to the repository root).
+
+    Without a path, the biggest single file of the benchmark.
+    """
+    if requested == PROFILE_BIGGEST:
+        files = [s.path for s in subjects if s.path.is_file()]
+        return max(files, key=lambda p: p.stat().st_size) if files else None
+    for candidate in (Path(requested), REPO_ROOT / requested):
+        if candidate.exists():
+            return candidate.resolve()
+    return None
 
 
 def profile_lockcheck(path: Path, top: int, pycache: Path | None) -> int:
@@ -600,6 +799,8 @@ def profile_lockcheck(path: Path, top: int, pycache: Path | None) -> int:
     print("lockcheck.cli and its top-level imports were loaded before profiling started\n")
     stats = pstats.Stats(profiler, stream=sys.stdout)
     stats.sort_stats(pstats.SortKey.CUMULATIVE).print_stats(top)
+    print(f"the same run, top {top} by time spent in the function itself:\n")
+    stats.sort_stats(pstats.SortKey.TIME).print_stats(top)
     return 0
 
 
@@ -633,9 +834,13 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--json", action="store_true", help="print results as JSON")
     parser.add_argument(
         "--profile",
-        action="store_true",
-        help=f"instead of timing, profile lockcheck in-process on the biggest file "
-        f"and print the top {PROFILE_TOP} cumulative entries",
+        nargs="?",
+        const=PROFILE_BIGGEST,
+        default=None,
+        metavar="PATH",
+        help=f"instead of timing, profile lockcheck check PATH in-process (a lockfile or a "
+        f"directory; default: the biggest benchmark file) and print the top {PROFILE_TOP} "
+        "entries by cumulative and by own time",
     )
     parser.add_argument(
         "--inherit-env",
@@ -660,9 +865,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         subjects = build_subjects(workdir, args.entries, args.seed, log)
         pycache = None if args.inherit_env else workdir / "pycache"
-        if args.profile:
-            biggest = max(subjects, key=lambda s: s.path.stat().st_size)
-            return profile_lockcheck(biggest.path, PROFILE_TOP, pycache)
+        if args.profile is not None:
+            target = profile_target(args.profile, subjects)
+            if target is None:
+                print(f"--profile: no such file or directory: {args.profile}", file=log)
+                return 2
+            return profile_lockcheck(target, PROFILE_TOP, pycache)
 
         lockcheck = find_lockcheck(args.lockcheck)
         pinlint = find_pinlint(args.pinlint)
@@ -673,7 +881,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.json:
             print_json(results, subjects, args, lockcheck, pinlint)
         else:
-            print_table(results, args.runs, args.warmup)
+            print_table(results, subjects, args.runs, args.warmup)
         return 1 if any(r.error for r in results) else 0
     finally:
         if args.keep:

@@ -46,27 +46,34 @@ def environments() -> tuple[dict[str, str], ...]:
 
 
 @cache
-def _compiled(marker: str) -> Any:
+def truth(marker: str | None, extra: str = "") -> int:
+    """The environments (bits, in grid order) where the marker holds; cached per marker,
+    since a lock repeats the same few markers many times."""
+    if not marker:
+        return (1 << len(environments())) - 1
     from packaging.markers import Marker
 
-    return Marker(marker)
+    try:
+        compiled = Marker(marker)
+    except Exception:  # an unparsable marker: assume it can hold anywhere (fail closed)
+        return (1 << len(environments())) - 1
+    bits = 0
+    for i, env in enumerate(environments()):
+        try:
+            holds = bool(compiled.evaluate({**env, "extra": extra}))
+        except Exception:  # an unevaluable comparison: assume it can hold (fail closed)
+            holds = True
+        if holds:
+            bits |= 1 << i
+    return bits
 
 
 def overlap(first: str | None, second: str | None) -> dict[str, str] | None:
     """An environment where both markers hold (None marker = always), or None if none does."""
-    for env in environments():
-        if _holds(first, env) and _holds(second, env):
-            return env
-    return None
-
-
-def _holds(marker: str | None, env: dict[str, str]) -> bool:
-    if not marker:
-        return True
-    try:
-        return bool(_compiled(marker).evaluate(env))
-    except Exception:  # an unevaluable marker: assume it can hold (fail closed)
-        return True
+    both = truth(first) & truth(second)
+    if not both:
+        return None
+    return environments()[(both & -both).bit_length() - 1]
 
 
 def describe(env: dict[str, str]) -> str:
@@ -85,11 +92,11 @@ def signature(marker: str | None, extras: tuple[str, ...] = (), python: str | No
         return "always"
     import hashlib
 
-    grid = [env for env in environments() if _admitted(env, python)]
-    bits = []
+    admitted = [i for i, env in enumerate(environments()) if _admitted(env, python)]
+    bits: list[str] = []
     for extra in ("", *extras):
-        for env in grid:
-            bits.append("1" if _holds(marker, {**env, "extra": extra}) else "0")
+        holds = truth(marker, extra)
+        bits.extend("1" if holds >> i & 1 else "0" for i in admitted)
     table = "".join(bits)
     if "1" not in table:
         return "never"

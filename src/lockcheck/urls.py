@@ -89,6 +89,8 @@ def credentials(url: str) -> str | None:
     A username alone counts on http(s), where tokens are passed that way; ``git@`` on ssh
     is just the account. References to environment variables are not secrets.
     """
+    if "@" not in url:
+        return None
     parts = split(url)
     if parts is None or "@" not in parts.netloc:
         return None

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from lockcheck.errors import LockfileError
@@ -111,16 +112,30 @@ def _line_from_message(message: str) -> int | None:
 class Fields:
     """Typed access to one table, with errors that name the file, line and key."""
 
-    def __init__(self, table: Any, path: str, line: int | None, where: str) -> None:
-        if not isinstance(table, Mapping):
-            raise LockfileError(path, line, f"{where} must be a table, not {_kind(table)}")
+    __slots__ = ("_where", "line", "path", "table")
+
+    def __init__(
+        self, table: Any, path: str, line: int | None, where: str | Callable[[], str]
+    ) -> None:
         self.table = table
         self.path = path
         self.line = line
-        self.where = where
+        # A large lock has thousands of artifact tables: describe one only on error.
+        self._where = where
+        if not isinstance(table, Mapping):
+            raise self.error(f"must be a table, not {_kind(table)}")
+
+    @property
+    def where(self) -> str:
+        return self._where if isinstance(self._where, str) else self._where()
+
+    @where.setter
+    def where(self, value: str) -> None:
+        self._where = value
 
     def error(self, message: str) -> LockfileError:
-        return LockfileError(self.path, self.line, f"{self.where}: {message}")
+        separator = " " if message.startswith("must be") else ": "
+        return LockfileError(self.path, self.line, f"{self.where}{separator}{message}")
 
     def has(self, key: str) -> bool:
         return key in self.table
@@ -156,7 +171,7 @@ class Fields:
         if not isinstance(value, list):
             raise self.error(f"'{key}' must be an array, not {_kind(value)}")
         return [
-            Fields(item, self.path, self.line, f"{self.where} '{key}' entry {i + 1}")
+            Fields(item, self.path, self.line, partial(_entry_name, self, key, i))
             for i, item in enumerate(value)
         ]
 
@@ -167,6 +182,10 @@ class Fields:
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
             raise self.error(f"'{key}' must be an array of strings")
         return list(value)
+
+
+def _entry_name(parent: Fields, key: str, i: int) -> str:
+    return f"{parent.where} '{key}' entry {i + 1}"
 
 
 def _kind(value: Any) -> str:
