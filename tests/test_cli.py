@@ -54,7 +54,8 @@ def test_text_output_format(write: Writer) -> None:
     assert lines[0] == (
         "requirements.txt:2: LC002 missing-hash idna==1.16.0: no hash: pip installs it unchecked"
     )
-    assert lines[-1] == ("Checked 1 file (1 requirements), 2 packages: 1 finding (1 error).")
+    assert lines[-1] == ("Checked 1 file (1 requirements), 2 packages: 1 finding (1 error). "
+        "LC301-LC307 skipped: they need --verify.")
 
 
 def test_quiet_prints_findings_only(write: Writer) -> None:

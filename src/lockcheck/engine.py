@@ -12,11 +12,15 @@ import os
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
 from pathlib import Path
+from typing import NamedTuple
 
+from lockcheck import verify as verify_phase
 from lockcheck.config import Settings, Waiver
 from lockcheck.discover import Target
 from lockcheck.errors import ConfigError, LockcheckError, LockfileError
 from lockcheck.findings import ErrorEntry, FileSummary, Finding, Report
+from lockcheck.index.interface import IndexSnapshot, PackageIndex, ProgressFn
+from lockcheck.model import Lockfile
 from lockcheck.parsers import parse_lockfile
 from lockcheck.rules import (
     ALL_RULES,
@@ -86,72 +90,124 @@ class _WaiverBook:
         self.paths: set[str] = set()
 
 
+class _Checked(NamedTuple):
+    target: Target
+    settings: Settings
+    lock: Lockfile
+
+
 def run(
     targets: Sequence[Target],
     settings_for: SettingsFor,
     *,
     verify: bool = False,
+    index: PackageIndex | None = None,
+    progress: ProgressFn | None = None,
     today: dt.date | None = None,
     errors: Sequence[ErrorEntry] = (),
 ) -> Report:
+    """Check every target. With ``verify``, ``index`` is asked up front, once, for every
+    release any selected rule needs; the rules then read that immutable snapshot."""
     today = today or dt.date.today()
-    files: list[FileSummary] = []
-    findings: dict[tuple[str, str, int | None, str], Finding] = {}
-    failing: set[Finding] = set()
     all_errors = list(errors)
-    books: dict[str | None, _WaiverBook] = {}
-    skipped: set[str] = set()
+    checked = _parse_all(targets, settings_for, all_errors)
+    snapshot = None
+    if verify and index is not None and any(_wants_index(c.settings) for c in checked):
+        snapshot = verify_phase.lookup(_pairs(checked), index, progress, all_errors)
+    findings, failing, books, skipped = _apply_rules(checked, snapshot, verify, today)
+    if snapshot is not None and index is not None:
+        stale = verify_phase.cached_mismatches(findings.values(), snapshot)
+        if stale:
+            # Published digests never change, so a mismatch read from the cache may be the
+            # cache's fault: it is reported only if a fresh answer agrees.
+            snapshot = verify_phase.refreshed(snapshot, index.fetch(stale, fresh=True))
+            findings, failing, books, skipped = _apply_rules(checked, snapshot, verify, today)
+    for book in books.values():
+        for finding in _waiver_findings(book, today):
+            findings[_key(finding)] = finding
+            if finding.severity.rank >= book.settings.fail_on.rank:
+                failing.add(finding)
+    verified, unverified = verify_phase.verification_counts(_pairs(checked), snapshot)
+    return Report(
+        files=tuple(
+            FileSummary(c.target.path, c.lock.format, len(c.lock.packages)) for c in checked
+        ),
+        findings=tuple(sorted(findings.values(), key=lambda f: f.sort_key)),
+        errors=tuple(dict.fromkeys(all_errors)),
+        failing=frozenset(failing),
+        skipped_codes=tuple(sorted(skipped)),
+        verified=verified,
+        unverified=unverified,
+    )
 
+
+def _pairs(checked: list[_Checked]) -> list[tuple[Settings, Lockfile]]:
+    return [(c.settings, c.lock) for c in checked]
+
+
+def _parse_all(
+    targets: Sequence[Target], settings_for: SettingsFor, errors: list[ErrorEntry]
+) -> list[_Checked]:
+    checked = []
     for target in targets:
         try:
             settings = settings_for(target.path)
             validate(settings)
             lock = parse_lockfile(target.path, target.format)
         except LockfileError as exc:
-            all_errors.append(ErrorEntry.of(exc.path, exc.line, exc.message))
+            errors.append(ErrorEntry.of(exc.path, exc.line, exc.message))
             continue
         except ConfigError as exc:
-            all_errors.append(ErrorEntry.of(exc.path or target.path, exc.line, exc.message))
+            errors.append(ErrorEntry.of(exc.path or target.path, exc.line, exc.message))
             continue
         except LockcheckError as exc:
-            all_errors.append(ErrorEntry.of(target.path, None, str(exc)))
+            errors.append(ErrorEntry.of(target.path, None, str(exc)))
             continue
-        files.append(FileSummary(target.path, lock.format, len(lock.packages)))
+        checked.append(_Checked(target, settings, lock))
+    return checked
+
+
+def _wants_index(settings: Settings) -> bool:
+    return any(rule.needs_index for rule in select_rules(settings))
+
+
+def _key(finding: Finding) -> tuple[str, str, int | None, str]:
+    return (finding.code, finding.location.path, finding.location.line, finding.message)
+
+
+def _apply_rules(
+    checked: list[_Checked], snapshot: IndexSnapshot | None, verify: bool, today: dt.date
+) -> tuple[
+    dict[tuple[str, str, int | None, str], Finding],
+    set[Finding],
+    dict[str | None, _WaiverBook],
+    set[str],
+]:
+    findings: dict[tuple[str, str, int | None, str], Finding] = {}
+    failing: set[Finding] = set()
+    books: dict[str | None, _WaiverBook] = {}
+    skipped: set[str] = set()
+    for item in checked:
+        settings, lock = item.settings, item.lock
         book = books.setdefault(settings.config_path, _WaiverBook(settings))
         book.paths.update(lock.files)
-        context = RuleContext(settings)
+        context = RuleContext(settings, snapshot)
         for rule in select_rules(settings):
             if rule.code in _RUN_LEVEL:
                 continue
-            if rule.needs_index and not verify:
+            if rule.needs_index and snapshot is None:
                 skipped.add(rule.code)
                 continue
             book.ran.add(rule.code)
             for finding in rule.check(lock, context):
-                key = (finding.code, finding.location.path, finding.location.line, finding.message)
+                key = _key(finding)
                 if key in findings:
                     continue  # the same include read through two top-level files
                 finding = _settle(finding, settings, book, today)
                 findings[key] = finding
                 if finding.severity.rank >= settings.fail_on.rank:
                     failing.add(finding)
-
-    for book in books.values():
-        for finding in _waiver_findings(book, today):
-            findings[
-                (finding.code, finding.location.path, finding.location.line, finding.message)
-            ] = finding
-            if finding.severity.rank >= book.settings.fail_on.rank:
-                failing.add(finding)
-
-    ordered = tuple(sorted(findings.values(), key=lambda f: f.sort_key))
-    return Report(
-        files=tuple(files),
-        findings=ordered,
-        errors=tuple(all_errors),
-        failing=frozenset(failing),
-        skipped_codes=tuple(sorted(skipped)),
-    )
+    return findings, failing, books, skipped
 
 
 def _settle(finding: Finding, settings: Settings, book: _WaiverBook, today: dt.date) -> Finding:

@@ -60,5 +60,19 @@ def summary(report: Report) -> str:
         parts.append(f"{len(report.errors)} input error{'s' if len(report.errors) != 1 else ''}")
     line = ": ".join(parts[:2]) + "".join(f", {p}" for p in parts[2:]) + "."
     if report.skipped_codes:
-        line += f" Skipped {', '.join(report.skipped_codes)} (they need --verify)."
+        line += f" {code_ranges(report.skipped_codes)} skipped: they need --verify."
     return line
+
+
+def code_ranges(codes: tuple[str, ...]) -> str:
+    """LC301, LC302, LC303, LC305 -> "LC301-LC303, LC305"."""
+    numbers = sorted(int(c[2:]) for c in codes)
+    runs: list[list[int]] = []
+    for n in numbers:
+        if runs and n == runs[-1][-1] + 1:
+            runs[-1].append(n)
+        else:
+            runs.append([n])
+    return ", ".join(
+        f"LC{r[0]:03d}" if len(r) == 1 else f"LC{r[0]:03d}-LC{r[-1]:03d}" for r in runs
+    )

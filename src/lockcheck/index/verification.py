@@ -1,0 +1,92 @@
+"""Comparing what a lock pins with what the index published: pure functions the LC30x rules
+and the engine's verified/unverified counts share."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from typing import NamedTuple
+
+from lockcheck.index.interface import IndexSnapshot, PublishedFile, Release
+from lockcheck.model import Artifact, Hash, Location, LockedPackage, Lockfile
+
+
+class HashCheck(NamedTuple):
+    """One locked hash against the release's published files."""
+
+    hash: Hash
+    location: Location
+    claimed: str | None  # the filename the lock ties the hash to, if it says
+    matched: PublishedFile | None  # the published file with this digest, if any
+    unverifiable: bool  # the index publishes no digest of this algorithm
+
+
+def check_hashes(package: LockedPackage, release: Release) -> list[HashCheck]:
+    by_digest: dict[tuple[str, str], PublishedFile] = {}
+    algorithms: set[str] = set()
+    for file in release.files:
+        for algorithm, digest in file.digests.items():
+            by_digest[(algorithm.lower(), digest.lower())] = file
+            algorithms.add(algorithm.lower())
+    groups: list[tuple[Location, str | None, tuple[Hash, ...]]] = [
+        (package.location, None, package.hashes)
+    ]
+    groups += [(a.location, a.filename, a.hashes) for a in package.artifacts]
+    checks = []
+    for location, claimed, hashes in groups:
+        for h in hashes:
+            algorithm = h.algorithm.lower()
+            matched = by_digest.get((algorithm, h.digest.lower()))
+            checks.append(
+                HashCheck(
+                    h, location, claimed, matched, matched is None and algorithm not in algorithms
+                )
+            )
+    return checks
+
+
+def published(release: Release, filename: str | None) -> PublishedFile | None:
+    if filename is None:
+        return None
+    for file in release.files:
+        if file.filename == filename:
+            return file
+    return None
+
+
+def artifact_disagreements(artifact: Artifact, file: PublishedFile) -> list[str]:
+    """What the lock says about a file (size, upload time) that the index contradicts."""
+    found = []
+    if artifact.size is not None and file.size is not None and artifact.size != file.size:
+        found.append(f"size {artifact.size} in the lock, {file.size} on the index")
+    locked, indexed = _instant(artifact.upload_time), _instant(file.upload_time)
+    if locked is not None and indexed is not None and locked != indexed:
+        found.append(
+            f"upload time {artifact.upload_time} in the lock, {file.upload_time} on the index"
+        )
+    return found
+
+
+def _instant(text: str | None) -> dt.datetime | None:
+    """An ISO 8601 time to the second (locks and indexes differ in sub-second digits)."""
+    if not text:
+        return None
+    try:
+        value = dt.datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=dt.timezone.utc)
+    return value.astimezone(dt.timezone.utc).replace(microsecond=0)
+
+
+def checked_packages(
+    lock: Lockfile, snapshot: IndexSnapshot | None
+) -> Iterator[tuple[LockedPackage, Release]]:
+    """The lock's packages that were looked up on an index, with what the index said."""
+    if snapshot is None:
+        return
+    for package in lock.packages:
+        release = snapshot.release_for(package.location.path, package.location.line, package.name)
+        if release is not None:
+            yield package, release

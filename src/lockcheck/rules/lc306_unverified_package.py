@@ -1,0 +1,69 @@
+"""A package the index could not be asked about: never counted as verified.
+
+## What it does
+With `--verify`, reports every package whose lookup failed after retries (network
+errors, timeouts, 5xx and 429 responses, responses that are not what the API promises),
+and packages whose locked hashes use an algorithm the index publishes no digest for.
+When these are the only findings, lockcheck exits with status 3: verification is
+incomplete, which is neither a pass nor a failure of the lock.
+
+## Why is this bad?
+An unverified package is not a verified one. Treating "could not check" as "fine" is how
+a verification step becomes decoration, and how an attacker who can block a request
+makes a check pass.
+
+## How to fix
+Re-run when the index is reachable; check `--index-url`, credentials (`.netrc`) and
+proxies. For hashes in an algorithm the index does not publish, regenerate the lock with
+sha256 hashes.
+
+## Example
+`certifi==2024.8.30: index could not be asked: HTTP 503 after 4 attempts`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from lockcheck.findings import Finding, Severity
+from lockcheck.index.interface import LookupStatus
+from lockcheck.index.verification import check_hashes, checked_packages
+from lockcheck.model import Lockfile
+from lockcheck.rules.base import RuleContext, define
+from lockcheck.urls import redact
+
+
+def check(lock: Lockfile, ctx: RuleContext) -> Iterator[Finding]:
+    for package, release in checked_packages(lock, ctx.index):
+        if release.status is LookupStatus.FAILED:
+            yield RULE.finding(
+                package.location,
+                f"index {redact(release.key.index_url)} could not be asked: "
+                f"{redact(release.error or 'unknown error')}",
+                package=package,
+                fix="re-run when the index is reachable",
+            )
+            continue
+        if release.status is not LookupStatus.FOUND:
+            continue
+        algorithms = sorted(
+            {i.hash.algorithm for i in check_hashes(package, release) if i.unverifiable}
+        )
+        if algorithms:
+            yield RULE.finding(
+                package.location,
+                f"the index publishes no {', '.join(algorithms)} digests: these hashes "
+                "could not be verified",
+                package=package,
+                fix="regenerate the lock with sha256 hashes",
+            )
+
+
+RULE = define(
+    __doc__,
+    code="LC306",
+    name="unverified-package",
+    severity=Severity.ERROR,
+    check=check,
+    needs_index=True,
+)

@@ -1,0 +1,139 @@
+"""The engine's index phase (``--verify``): decide which index each package is checked
+against, ask the index once for everything, and build the snapshot rules read."""
+
+from __future__ import annotations
+
+import fnmatch
+from collections.abc import Iterable, Sequence
+from types import MappingProxyType
+
+from lockcheck.config import Settings
+from lockcheck.findings import ErrorEntry, Finding
+from lockcheck.index import resolve
+from lockcheck.index.interface import (
+    IndexSnapshot,
+    LookupStatus,
+    PackageIndex,
+    ProgressFn,
+    Release,
+    ReleaseKey,
+)
+from lockcheck.index.verification import check_hashes, checked_packages
+from lockcheck.model import Lockfile
+from lockcheck.urls import redact, split
+
+# Findings that say the lock and the index disagree: re-checked fresh before reported.
+_MISMATCH_CODES = frozenset({"LC301", "LC302", "LC303", "LC305"})
+Pairs = Sequence[tuple[Settings, Lockfile]]
+
+
+def lookup(
+    pairs: Pairs, index: PackageIndex, progress: ProgressFn | None, errors: list[ErrorEntry]
+) -> IndexSnapshot | None:
+    """Ask the index about every release; None (and an error) when no index is known."""
+    fallback: str | None = None
+    fallback_known = False
+    assignments: dict[tuple[str, int | None, str], tuple[ReleaseKey, ...]] = {}
+    for settings, lock in pairs:
+        for package in lock.packages:
+            if not resolve.needs_verification(package):
+                continue
+            if not fallback_known:
+                fallback, fallback_known = resolve.fallback_index(), True
+            indexes = resolve.candidate_indexes(lock, package, settings, fallback)
+            if not indexes:
+                errors.append(
+                    ErrorEntry.of(
+                        package.location.path,
+                        package.location.line,
+                        f"--verify: no index to check {package.name} against; set one with "
+                        f"{resolve.INDEX_OPTIONS}",
+                    )
+                )
+                return None
+            assignments[(package.location.path, package.location.line, package.name)] = tuple(
+                ReleaseKey(_without_credentials(url), package.name, package.version or "")
+                for url in indexes
+            )
+    keys = list(dict.fromkeys(k for keys in assignments.values() for k in keys))
+    releases = index.fetch(keys, progress=progress) if keys else {}
+    public_index, public_names = _public_names(pairs, index)
+    return IndexSnapshot(
+        releases=MappingProxyType(dict(releases)),
+        assignments=MappingProxyType(assignments),
+        public_names=MappingProxyType(public_names),
+        public_index=public_index,
+    )
+
+
+def _without_credentials(url: str) -> str:
+    parts = split(url)
+    if parts is None or "@" not in parts.netloc:
+        return url
+    return parts._replace(netloc=parts.netloc.rsplit("@", 1)[1]).geturl()
+
+
+def _public_names(pairs: Pairs, index: PackageIndex) -> tuple[str | None, dict[str, LookupStatus]]:
+    """LC307: which configured private names the public index knows."""
+    names = sorted(
+        {
+            package.name
+            for settings, lock in pairs
+            if settings.private_packages
+            for package in lock.packages
+            if not package.is_project
+            and any(fnmatch.fnmatchcase(package.name, p) for p in settings.private_packages)
+        }
+    )
+    if not names:
+        return None, {}
+    public = resolve.pip_default_index()
+    if public is None:
+        return None, {}
+    return redact(public), index.project_status(public, names)
+
+
+def cached_mismatches(findings: Iterable[Finding], snapshot: IndexSnapshot) -> list[ReleaseKey]:
+    """Keys whose cached answers produced a mismatch finding: to be asked again, fresh."""
+    keys: list[ReleaseKey] = []
+    for finding in findings:
+        if finding.code not in _MISMATCH_CODES or finding.package is None:
+            continue
+        for (_path, _line, name), assigned in snapshot.assignments.items():
+            if name == finding.package:
+                keys.extend(
+                    k
+                    for k in assigned
+                    if (r := snapshot.releases.get(k)) is not None and r.from_cache
+                )
+    return list(dict.fromkeys(keys))
+
+
+def refreshed(snapshot: IndexSnapshot, fresh: dict[ReleaseKey, Release]) -> IndexSnapshot:
+    releases = dict(snapshot.releases)
+    releases.update(fresh)
+    return IndexSnapshot(
+        releases=MappingProxyType(releases),
+        assignments=snapshot.assignments,
+        public_names=snapshot.public_names,
+        public_index=snapshot.public_index,
+    )
+
+
+def verification_counts(pairs: Pairs, snapshot: IndexSnapshot | None) -> tuple[int, int]:
+    """(verified, unverified): a package is verified only if every locked hash matched a
+    published file; it is unverified when the index could not be asked about it."""
+    verified = unverified = 0
+    for _settings, lock in pairs:
+        for package, release in checked_packages(lock, snapshot):
+            if release.status is LookupStatus.FAILED:
+                unverified += 1
+                continue
+            if release.status is not LookupStatus.FOUND:
+                continue
+            checks = check_hashes(package, release)
+            if any(c.unverifiable for c in checks):
+                unverified += 1
+            elif checks and all(c.matched is not None for c in checks):
+                verified += 1
+    return verified, unverified
