@@ -54,8 +54,10 @@ def test_text_output_format(write: Writer) -> None:
     assert lines[0] == (
         "requirements.txt:2: LC002 missing-hash idna==1.16.0: no hash: pip installs it unchecked"
     )
-    assert lines[-1] == ("Checked 1 file (1 requirements), 2 packages: 1 finding (1 error). "
-        "LC301-LC307 skipped: they need --verify.")
+    assert lines[-1] == (
+        "Checked 1 file (1 requirements), 2 packages: 1 finding (1 error). "
+        "LC301-LC307 skipped: they need --verify."
+    )
 
 
 def test_quiet_prints_findings_only(write: Writer) -> None:
@@ -262,12 +264,6 @@ def test_same_include_via_two_files_is_reported_once(write: Writer) -> None:
     assert [(f["code"], f["path"]) for f in data["findings"]] == [
         ("LC002", os.path.join("requirements", "base.txt"))
     ]
-
-
-def test_verify_not_yet_available(write: Writer) -> None:
-    result = run_cli("check", "--verify", str(write("requirements.txt", GOOD)))
-    assert result.exit_code == 2
-    assert "--verify" in result.stderr
 
 
 def test_unknown_format_is_usage_error(write: Writer) -> None:

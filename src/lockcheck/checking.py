@@ -14,9 +14,11 @@ from typing import NamedTuple
 from lockcheck.config import Overrides, Settings, find_config, load_settings
 from lockcheck.discover import discover
 from lockcheck.engine import run
-from lockcheck.errors import ConfigError
+from lockcheck.errors import ConfigError, LockcheckError
 from lockcheck.findings import Report, Severity
+from lockcheck.index.interface import PackageIndex
 from lockcheck.report import text as text_report
+from lockcheck.report.progress import ProgressBar
 from lockcheck.urls import redact
 
 
@@ -67,8 +69,6 @@ class SettingsResolver:
 
 
 def execute(request: CheckRequest) -> int:
-    if request.verify:
-        return _usage("--verify is not available in this version yet")
     if request.config is not None and not request.config.is_file():
         return _usage(f"--config {request.config}: no such file")
     overrides = Overrides(
@@ -79,7 +79,18 @@ def execute(request: CheckRequest) -> int:
     )
     resolver = SettingsResolver(request.config, overrides)
     targets, errors = discover(request.paths, resolver.exclude_for)
-    report = run(targets, resolver, verify=request.verify, errors=errors)
+    try:
+        index = _index_client(request) if request.verify else None
+    except LockcheckError as exc:
+        return _usage(str(exc))
+    progress = ProgressBar.for_terminal(sys.stderr, request.progress) if index else None
+    try:
+        report = run(
+            targets, resolver, verify=request.verify, index=index, progress=progress, errors=errors
+        )
+    finally:
+        if progress is not None:
+            progress.close()
     for error in report.errors:
         sys.stderr.write(text_report.error_line(error) + "\n")
     rendered = _render(report, request)
@@ -91,6 +102,14 @@ def execute(request: CheckRequest) -> int:
     else:
         sys.stdout.write(rendered)
     return report.exit_code()
+
+
+def _index_client(request: CheckRequest) -> PackageIndex:
+    from lockcheck.index.cache import ReleaseCache
+    from lockcheck.index.client import IndexClient
+
+    cache = ReleaseCache.open() if request.use_cache else None
+    return IndexClient(jobs=request.jobs, cache=cache)
 
 
 def _render(report: Report, request: CheckRequest) -> str:

@@ -20,7 +20,7 @@ from lockcheck.index.interface import (
 )
 from lockcheck.index.verification import check_hashes, checked_packages
 from lockcheck.model import Lockfile
-from lockcheck.urls import redact, split
+from lockcheck.urls import redact
 
 # Findings that say the lock and the index disagree: re-checked fresh before reported.
 _MISMATCH_CODES = frozenset({"LC301", "LC302", "LC303", "LC305"})
@@ -52,7 +52,7 @@ def lookup(
                 )
                 return None
             assignments[(package.location.path, package.location.line, package.name)] = tuple(
-                ReleaseKey(_without_credentials(url), package.name, package.version or "")
+                ReleaseKey(index.add_credentials(url), package.name, package.version or "")
                 for url in indexes
             )
     keys = list(dict.fromkeys(k for keys in assignments.values() for k in keys))
@@ -64,13 +64,6 @@ def lookup(
         public_names=MappingProxyType(public_names),
         public_index=public_index,
     )
-
-
-def _without_credentials(url: str) -> str:
-    parts = split(url)
-    if parts is None or "@" not in parts.netloc:
-        return url
-    return parts._replace(netloc=parts.netloc.rsplit("@", 1)[1]).geturl()
 
 
 def _public_names(pairs: Pairs, index: PackageIndex) -> tuple[str | None, dict[str, LookupStatus]]:
@@ -87,10 +80,10 @@ def _public_names(pairs: Pairs, index: PackageIndex) -> tuple[str | None, dict[s
     )
     if not names:
         return None, {}
-    public = resolve.pip_default_index()
+    public = resolve.public_index()
     if public is None:
         return None, {}
-    return redact(public), index.project_status(public, names)
+    return redact(public), index.project_status(index.add_credentials(public), names)
 
 
 def cached_mismatches(findings: Iterable[Finding], snapshot: IndexSnapshot) -> list[ReleaseKey]:

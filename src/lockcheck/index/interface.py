@@ -68,6 +68,11 @@ class PackageIndex(Protocol):
         """Whether each project exists on the index (LC307): FOUND, NO_PROJECT or FAILED."""
         ...
 
+    def add_credentials(self, url: str) -> str:
+        """Keep the credentials in ``url`` for its own origin only; returns the URL without
+        them (what ReleaseKey.index_url holds)."""
+        ...
+
 
 @dataclass(frozen=True)
 class IndexSnapshot:

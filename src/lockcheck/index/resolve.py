@@ -95,6 +95,13 @@ def _pip_config_index(env: Mapping[str, str]) -> str | None:
     return found
 
 
+def public_index(environ: Mapping[str, str] | None = None) -> str | None:
+    """The public index LC307 asks: LOCKCHECK_PUBLIC_INDEX_URL (for mirrors of it, and
+    tests), else pip's default."""
+    env = os.environ if environ is None else environ
+    return env.get("LOCKCHECK_PUBLIC_INDEX_URL", "").strip() or pip_default_index()
+
+
 def pip_default_index() -> str | None:
     """pip's built-in default index, read from pip itself (never written in this code)."""
     try:
