@@ -36,3 +36,10 @@ def bench(session: nox.Session) -> None:
     """Whole-process timings, side by side with pinlint. Prints figures; asserts nothing."""
     session.install("-e", ".", "pinlint")
     session.run("python", "bench/bench.py", *session.posargs)
+
+
+@nox.session
+def network(session: nox.Session) -> None:
+    """The only test that talks to the real package index (skips, saying why, offline)."""
+    session.install("-e", ".[test]")
+    session.run("pytest", "-m", "network", "-rs", *session.posargs)
