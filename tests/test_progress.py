@@ -11,8 +11,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from fake_index import FakeIndex, fake_digest, local_server
 
+from fake_index import FakeIndex, fake_digest, local_server
 from lockcheck.report.progress import ProgressBar
 
 
