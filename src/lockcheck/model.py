@@ -173,6 +173,8 @@ class Lockfile:
     require_hashes: bool = False
     format_version: FormatVersion | None = None
     manifests: tuple[ManifestState, ...] = ()
+    # The command that wrote the file, when its header says (pip-compile, uv export, ...).
+    generated_by: str | None = None
     # Every file this lock was read from (the lock itself and any -r/-c includes).
     files: tuple[str, ...] = field(default=())
 

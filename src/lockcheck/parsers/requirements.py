@@ -59,6 +59,7 @@ _LOCAL_EDITABLE = re.compile(
     r"^(?![A-Za-z][A-Za-z0-9+.-]*:)(?P<path>[^\[\]]+?)(?:\[(?P<extras>[^\]]*)\])?$"
 )
 _MAX_INCLUDE_DEPTH = 50
+_GENERATOR = re.compile(r"^#.*following command:[ \t]*\n(?:#[ \t]*\n)*#[ \t]+(\S[^\n]*)$", re.M)
 _REMOTE = re.compile(r"^(https?|ftp)://", re.IGNORECASE)
 
 
@@ -67,6 +68,7 @@ def parse(path: str) -> Lockfile:
     reader = _Reader()
     reader.read(path, is_constraint=False, stack=())
     return Lockfile(
+        generated_by=reader.generated_by,
         path=path,
         format=LockFormat.REQUIREMENTS,
         packages=tuple(reader.packages),
@@ -88,12 +90,15 @@ class _Reader:
         self.require_hashes = False
         self._seen: set[str] = set()
         self._markers: set[str] = set()
+        self.generated_by: str | None = None
 
     def read(self, path: str, *, is_constraint: bool, stack: tuple[str, ...]) -> None:
         real = os.path.realpath(path)
         self._seen.add(real)
         self.files.append(path)
         text = read_text(path)
+        if not self.files[1:]:
+            self.generated_by = _generator(text)
         for line in logical_lines(text):
             self._line(path, line, is_constraint, (*stack, real))
 
@@ -234,6 +239,12 @@ class _Reader:
         except Exception as exc:  # third-party parser: any failure is a bad line, not a crash
             raise LockfileError(where.path, where.line, _why(exc, text)) from None
         return _from_install_req(req, f"-e {text}", (), where, is_constraint, editable=True)
+
+
+def _generator(text: str) -> str | None:
+    """The command in the header pip-compile and uv write ("...the following command:")."""
+    found = _GENERATOR.search(text[:2000])
+    return found.group(1).strip() if found else None
 
 
 def _fast_path_applies(match: re.Match[str]) -> bool:

@@ -1,19 +1,48 @@
-"""One line per finding, then a summary line."""
+"""Findings for people: one line each (``path:line: CODE name pkg==ver: message``, which
+editors and terminals make clickable), grouped by file, each with its fix, then a summary.
+Colour on terminals, honouring NO_COLOR and FORCE_COLOR."""
 
 from __future__ import annotations
 
+import os
 from collections import Counter
+from itertools import groupby
+from typing import TextIO
 
 from lockcheck.findings import ErrorEntry, Finding, Report, Severity
 from lockcheck.report import display_path
 from lockcheck.urls import redact
 
+_SEVERITY_COLOUR = {Severity.ERROR: "31", Severity.WARNING: "33", Severity.NOTE: "36"}
 
-def finding_line(finding: Finding) -> str:
+
+def use_colour(stream: TextIO, environ: dict[str, str] | None = None) -> bool:
+    """NO_COLOR (any value) wins, then FORCE_COLOR (not "0"), then: is it a terminal?"""
+    env = os.environ if environ is None else environ
+    if env.get("NO_COLOR"):
+        return False
+    force = env.get("FORCE_COLOR")
+    if force is not None and force not in ("", "0"):
+        return True
+    isatty = getattr(stream, "isatty", None)
+    return bool(isatty and isatty())
+
+
+class _Style:
+    def __init__(self, enabled: bool) -> None:
+        self.enabled = enabled
+
+    def __call__(self, codes: str, text: str) -> str:
+        return f"\033[{codes}m{text}\033[0m" if self.enabled else text
+
+
+def finding_line(finding: Finding, style: _Style | None = None) -> str:
+    style = style or _Style(False)
     location = display_path(finding.location.path)
     if finding.location.line is not None:
         location += f":{finding.location.line}"
-    head = f"{location}: {finding.code} {finding.name}"
+    code = style(f"1;{_SEVERITY_COLOUR[finding.severity]}", finding.code)
+    head = f"{style('1', location)}: {code} {finding.name}"
     if finding.package:
         head += f" {finding.package}" + (f"=={finding.version}" if finding.version else "")
     return f"{head}: {redact(finding.message)}"
@@ -26,42 +55,60 @@ def error_line(error: ErrorEntry) -> str:
     return f"{location}: error: {redact(error.message)}"
 
 
-def render(report: Report, *, quiet: bool = False) -> str:
-    lines = [finding_line(f) for f in report.findings if not f.waived]
+def render(report: Report, *, quiet: bool = False, colour: bool = False) -> str:
+    style = _Style(colour)
+    lines: list[str] = []
+    active = [f for f in report.findings if not f.waived]
+    for _path, group in groupby(active, key=lambda f: f.location.path):
+        if lines and not quiet:
+            lines.append("")
+        for finding in group:
+            lines.append(finding_line(finding, style))
+            if finding.fix and not quiet:
+                lines.append(style("2", f"    fix: {redact(finding.fix)}"))
     if not quiet:
-        lines.append(summary(report))
+        if lines:
+            lines.append("")
+        lines.append(summary(report, style))
     return "\n".join(lines) + ("\n" if lines else "")
 
 
-def summary(report: Report) -> str:
+def summary(report: Report, style: _Style | None = None) -> str:
+    style = style or _Style(False)
     formats = Counter(f.format.value for f in report.files)
     kinds = ", ".join(f"{n} {fmt}" for fmt, n in sorted(formats.items()))
-    files = f"{len(report.files)} file{'s' if len(report.files) != 1 else ''}"
     parts = [
-        f"Checked {files}"
+        f"Checked {_plural(len(report.files), 'file')}"
         + (f" ({kinds})" if kinds else "")
-        + f", {report.packages} package{'s' if report.packages != 1 else ''}"
+        + f", {_plural(report.packages, 'package')}"
     ]
     active = [f for f in report.findings if not f.waived]
     by_severity = Counter(f.severity for f in active)
     if active:
         counts = ", ".join(
-            f"{by_severity[s]} {s.value}{'s' if by_severity[s] != 1 else ''}"
+            style(_SEVERITY_COLOUR[s], _plural(by_severity[s], s.value))
             for s in (Severity.ERROR, Severity.WARNING, Severity.NOTE)
             if by_severity[s]
         )
-        parts.append(f"{len(active)} finding{'s' if len(active) != 1 else ''} ({counts})")
+        parts.append(f"{_plural(len(active), 'finding')} ({counts})")
     else:
-        parts.append("no findings")
+        parts.append(style("32", "no findings"))
     waived = len(report.findings) - len(active)
     if waived:
         parts.append(f"{waived} waived")
     if report.errors:
-        parts.append(f"{len(report.errors)} input error{'s' if len(report.errors) != 1 else ''}")
+        parts.append(style("1;31", _plural(len(report.errors), "input error")))
     line = ": ".join(parts[:2]) + "".join(f", {p}" for p in parts[2:]) + "."
+    if report.verified or report.unverified:
+        line += f" Verified {_plural(report.verified, 'package')} against the index"
+        line += f", {report.unverified} could not be." if report.unverified else "."
     if report.skipped_codes:
         line += f" {code_ranges(report.skipped_codes)} skipped: they need --verify."
     return line
+
+
+def _plural(count: int, noun: str) -> str:
+    return f"{count} {noun}{'' if count == 1 else 's'}"
 
 
 def code_ranges(codes: tuple[str, ...]) -> str:

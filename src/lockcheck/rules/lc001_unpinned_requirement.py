@@ -31,6 +31,7 @@ from collections.abc import Iterator
 
 from lockcheck.findings import Finding, Severity
 from lockcheck.model import Lockfile, SourceKind
+from lockcheck.rules import fixes
 from lockcheck.rules.base import RuleContext, define
 
 
@@ -50,7 +51,7 @@ def check(lock: Lockfile, ctx: RuleContext) -> Iterator[Finding]:
             package.location,
             f"{why}",
             package=package,
-            fix="pin it with == to one version (pip-compile --generate-hashes writes exact pins)",
+            fix=fixes.regenerate(lock),
         )
 
 

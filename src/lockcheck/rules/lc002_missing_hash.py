@@ -31,14 +31,20 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from lockcheck.findings import Finding, Severity
-from lockcheck.model import Lockfile, SourceKind
+from lockcheck.model import Lockfile, LockFormat, SourceKind
+from lockcheck.rules import fixes
 from lockcheck.rules.base import RuleContext, define
 
 _HASHABLE = (SourceKind.REGISTRY, SourceKind.URL, SourceKind.PATH)
-FIX = "regenerate the lock with hashes (pip-compile --generate-hashes, uv pip compile --generate-hashes)"
 
 
 def check(lock: Lockfile, ctx: RuleContext) -> Iterator[Finding]:
+    if fixes.tool(lock) == "uv export":
+        fix = fixes.regenerate(lock, dropping="--no-hashes")
+    elif lock.format is LockFormat.REQUIREMENTS:
+        fix = fixes.regenerate(lock, adding="--generate-hashes")
+    else:
+        fix = fixes.regenerate(lock)
     for package in lock.packages:
         if package.is_project or package.source.editable:
             continue
@@ -50,14 +56,14 @@ def check(lock: Lockfile, ctx: RuleContext) -> Iterator[Finding]:
             continue
         if not package.artifacts:
             yield RULE.finding(
-                package.location, "no hash: pip installs it unchecked", package=package, fix=FIX
+                package.location, "no hash: pip installs it unchecked", package=package, fix=fix
             )
             continue
         for artifact in package.artifacts:
             if not artifact.hashes:
                 what = artifact.filename or artifact.url or "an artifact"
                 yield RULE.finding(
-                    artifact.location, f"{what} has no hash", package=package, fix=FIX
+                    artifact.location, f"{what} has no hash", package=package, fix=fix
                 )
 
 

@@ -28,6 +28,7 @@ from collections.abc import Iterator
 from lockcheck.findings import Finding, Severity
 from lockcheck.hashes import ACCEPTED, KNOWN_LENGTHS
 from lockcheck.model import Lockfile
+from lockcheck.rules import fixes
 from lockcheck.rules.base import RuleContext, define
 
 
@@ -42,7 +43,7 @@ def check(lock: Lockfile, ctx: RuleContext) -> Iterator[Finding]:
                     location,
                     f"{', '.join(weak)} hash: pip accepts only sha256, sha384 and sha512",
                     package=package,
-                    fix="regenerate the lock; current tools write sha256",
+                    fix=fixes.regenerate(lock),
                 )
 
 

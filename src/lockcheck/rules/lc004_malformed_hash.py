@@ -25,6 +25,7 @@ from collections.abc import Iterator
 from lockcheck.findings import Finding, Severity
 from lockcheck.hashes import problems
 from lockcheck.model import Lockfile
+from lockcheck.rules import fixes
 from lockcheck.rules.base import RuleContext, define
 
 
@@ -38,7 +39,7 @@ def check(lock: Lockfile, ctx: RuleContext) -> Iterator[Finding]:
                     location,
                     why,
                     package=package,
-                    fix="regenerate the lock instead of editing hashes",
+                    fix=fixes.regenerate(lock),
                 )
 
 

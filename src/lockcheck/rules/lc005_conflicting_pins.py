@@ -31,6 +31,7 @@ from collections.abc import Iterator
 from lockcheck.findings import Finding, Severity
 from lockcheck.markers import describe, overlap
 from lockcheck.model import LockedPackage, Lockfile
+from lockcheck.rules import fixes
 from lockcheck.rules.base import RuleContext, define
 
 
@@ -58,7 +59,7 @@ def check(lock: Lockfile, ctx: RuleContext) -> Iterator[Finding]:
                     f"also pinned as {earlier.label if not earlier.specifier else earlier.display_name + earlier.specifier} at "
                     f"{earlier.location}; both apply on {describe(env)}",
                     package=later,
-                    fix="regenerate the lock from one set of inputs",
+                    fix=fixes.regenerate(lock),
                 )
                 break
 

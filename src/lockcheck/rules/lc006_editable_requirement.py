@@ -28,18 +28,20 @@ from collections.abc import Iterator
 
 from lockcheck.findings import Finding, Severity
 from lockcheck.model import Lockfile, LockFormat
+from lockcheck.rules import fixes
 from lockcheck.rules.base import RuleContext, define
 
 
 def check(lock: Lockfile, ctx: RuleContext) -> Iterator[Finding]:
     always = lock.format in (LockFormat.REQUIREMENTS, LockFormat.PYLOCK)
+    if fixes.tool(lock) == "uv export":
+        fix = fixes.regenerate(lock, adding="--no-emit-project")
+    else:
+        fix = "leave it out of the lock"
+    fix += "; install the project with `pip install --no-deps -e .` after the locked install"
     for package in lock.packages:
         if not package.source.editable or (package.is_project and not always):
             continue
-        fix = (
-            "export without it (uv export --no-emit-project) and install the project "
-            "with pip install --no-deps -e . afterwards"
-        )
         yield RULE.finding(
             package.location,
             "editable install: no hash can cover it, and pip refuses it when requiring hashes",
