@@ -21,6 +21,8 @@ from lockcheck.report import text as text_report
 from lockcheck.report.progress import ProgressBar
 from lockcheck.urls import redact
 
+STATS_ENV = "LOCKCHECK_STATS"  # "1": say on stderr how many index requests a run made
+
 
 class CheckRequest(NamedTuple):
     """Everything ``lockcheck check`` was asked to do."""
@@ -91,6 +93,10 @@ def execute(request: CheckRequest) -> int:
     finally:
         if progress is not None:
             progress.close()
+    if index is not None and os.environ.get(STATS_ENV) == "1":
+        made = getattr(index, "requests_made", None)
+        if isinstance(made, int):
+            sys.stderr.write(f"lockcheck: {made} index requests\n")
     for error in report.errors:
         sys.stderr.write(text_report.error_line(error) + "\n")
     rendered = _render(report, request)
@@ -117,7 +123,16 @@ def _render(report: Report, request: CheckRequest) -> str:
         from lockcheck.report import json as json_report
 
         return json_report.render(report)
-    return text_report.render(report, quiet=request.quiet)
+    if request.output_format == "sarif":
+        from lockcheck.report import sarif as sarif_report
+
+        return sarif_report.render(report)
+    if request.output_format == "github":
+        from lockcheck.report import github as github_report
+
+        return github_report.render(report, quiet=request.quiet)
+    colour = request.output is None and text_report.use_colour(sys.stdout)
+    return text_report.render(report, quiet=request.quiet, colour=colour)
 
 
 def _usage(message: str) -> int:

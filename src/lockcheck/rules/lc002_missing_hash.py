@@ -1,4 +1,4 @@
-"""A pinned package or an artifact that carries no hash.
+r"""A pinned package or an artifact that carries no hash.
 
 ## What it does
 Flags a pinned package from an index with no `--hash`, a direct URL or local archive with
