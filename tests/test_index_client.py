@@ -317,6 +317,20 @@ def test_server_errors_are_retried(server: HTTPServer) -> None:
     assert index.count("/pypi/demo/1.0/json") == 3
 
 
+def test_requests_made_counts_every_request_sent(server: HTTPServer) -> None:
+    index = demo_index(server, "project-json-only")
+    index_client = client(retries=3)
+    assert index_client.requests_made == 0
+    keys = [ReleaseKey(index.url, "demo", "1.0"), ReleaseKey(index.url, "demo", "2.0")]
+    index_client.fetch(keys[:1])  # a per-version 404, then the project page
+    assert index_client.requests_made == index.count() == 2
+    index.fail("/pypi/demo/json", 503, times=2)  # retries count too
+    index_client.fetch(keys[1:])
+    assert index_client.requests_made == index.count() == 5
+    index_client.fetch(keys[1:])  # no cache: asked again, counted on
+    assert index_client.requests_made == index.count() == 6
+
+
 def test_server_errors_forever_fail(server: HTTPServer) -> None:
     index = demo_index(server)
     index.fail("demo", 500)

@@ -172,6 +172,8 @@ class IndexClient:
             self._credentials.add(url)
         self._user_agent = user_agent or f"lockcheck/{lockcheck.__version__}"
         self._indexes: dict[str, _IndexState] = {}
+        # HTTP requests sent so far: every attempt and every redirect hop counts once.
+        self.requests_made = 0
 
     def add_credentials(self, url: str) -> str:
         """Remember the credentials an index URL carries (for its origin only); returns the
@@ -411,6 +413,7 @@ class IndexClient:
         try:
             for _ in range(_MAX_REDIRECTS + 1):
                 request = client.build_request("GET", target, headers={"Accept": accept})
+                self.requests_made += 1
                 response = await client.send(request, stream=True)
                 try:
                     location = response.headers.get("location")
