@@ -468,3 +468,28 @@ def test_verify_in_a_real_process_has_no_traceback(server: HTTPServer) -> None:
     assert proc.returncode == 3
     assert "Traceback" not in proc.stderr
     assert "LC306" in proc.stdout
+
+
+def test_warm_run_does_not_even_load_the_http_stack(server: HTTPServer, tmp_path: Path) -> None:
+    index = FakeIndex(server)
+    publish_project(index, "small-app")
+    lock = PROJECTS / "small-app" / "uv.lock"
+    command = [
+        sys.executable,
+        "-X",
+        "importtime",
+        "-m",
+        "lockcheck",
+        "check",
+        "--verify",
+        "--no-progress",
+        "--index-url",
+        index.url,
+        str(lock),
+    ]
+    env = {**os.environ, "LOCKCHECK_CACHE_DIR": str(tmp_path / "warm-cache")}
+    cold = subprocess.run(command, capture_output=True, text=True, env=env, timeout=120)
+    assert "httpx" in cold.stderr
+    warm = subprocess.run(command, capture_output=True, text=True, env=env, timeout=120)
+    assert warm.returncode == cold.returncode == 0
+    assert "| httpx" not in warm.stderr

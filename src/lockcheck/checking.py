@@ -112,10 +112,18 @@ def execute(request: CheckRequest) -> int:
 
 def _index_client(request: CheckRequest) -> PackageIndex:
     from lockcheck.index.cache import ReleaseCache
-    from lockcheck.index.client import IndexClient
+    from lockcheck.index.cache_first import CacheFirstIndex
 
     cache = ReleaseCache.open() if request.use_cache else None
-    return IndexClient(jobs=request.jobs, cache=cache)
+
+    def http_client() -> PackageIndex:
+        from lockcheck.index.client import IndexClient
+
+        return IndexClient(jobs=request.jobs, cache=cache)
+
+    if cache is None:
+        return http_client()
+    return CacheFirstIndex(http_client, cache)
 
 
 def _render(report: Report, request: CheckRequest) -> str:

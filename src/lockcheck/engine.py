@@ -196,7 +196,8 @@ def _apply_rules(
             if rule.code in _RUN_LEVEL:
                 continue
             if rule.needs_index and snapshot is None:
-                skipped.add(rule.code)
+                if not verify:  # with --verify, the input error says why it did not run
+                    skipped.add(rule.code)
                 continue
             book.ran.add(rule.code)
             for finding in rule.check(lock, context):

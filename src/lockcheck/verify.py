@@ -8,6 +8,7 @@ from collections.abc import Iterable, Sequence
 from types import MappingProxyType
 
 from lockcheck.config import Settings
+from lockcheck.errors import LockcheckError
 from lockcheck.findings import ErrorEntry, Finding
 from lockcheck.index import resolve
 from lockcheck.index.interface import (
@@ -56,8 +57,12 @@ def lookup(
                 for url in indexes
             )
     keys = list(dict.fromkeys(k for keys in assignments.values() for k in keys))
-    releases = index.fetch(keys, progress=progress) if keys else {}
-    public_index, public_names = _public_names(pairs, index)
+    try:
+        releases = index.fetch(keys, progress=progress) if keys else {}
+        public_index, public_names = _public_names(pairs, index)
+    except LockcheckError as exc:  # a setting the client refused (LOCKCHECK_TIMEOUT, --jobs)
+        errors.append(ErrorEntry.of("--verify", None, str(exc)))
+        return None
     return IndexSnapshot(
         releases=MappingProxyType(dict(releases)),
         assignments=MappingProxyType(assignments),

@@ -1,0 +1,83 @@
+"""Answer from the cache when it can; start the HTTP client only for what it cannot.
+
+The HTTP stack (httpx, ssl, asyncio) costs more to import than a warm run takes in all,
+and a warm run of an unchanged lock needs no request: this wrapper lets it skip both.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+from lockcheck.index.credentials import split_credentials
+from lockcheck.index.interface import (
+    LookupStatus,
+    PackageIndex,
+    ProgressFn,
+    Release,
+    ReleaseKey,
+)
+
+# Yanked status can change: a cached answer older than this is asked again (the design's
+# hour), so it is not served from here either.
+MAX_AGE = 3600.0
+
+
+class CacheFirstIndex:
+    def __init__(self, make_client: Callable[[], PackageIndex], cache: object | None) -> None:
+        self._make_client = make_client
+        self._cache = cache
+        self._client: PackageIndex | None = None
+        self._credential_urls: list[str] = []
+
+    @property
+    def requests_made(self) -> int:
+        return int(getattr(self._client, "requests_made", 0)) if self._client else 0
+
+    def add_credentials(self, url: str) -> str:
+        self._credential_urls.append(url)
+        if self._client is not None:
+            return self._client.add_credentials(url)
+        return split_credentials(url)[0]
+
+    def fetch(
+        self,
+        keys: Sequence[ReleaseKey],
+        *,
+        fresh: bool = False,
+        progress: ProgressFn | None = None,
+    ) -> dict[ReleaseKey, Release]:
+        unique = list(dict.fromkeys(keys))
+        found = {} if fresh else self._cached(unique)
+        missing = [k for k in unique if k not in found]
+        if progress is not None and found:
+            progress(len(found), len(unique))
+        if not missing:
+            return found
+
+        def offset(done: int, total: int) -> None:
+            if progress is not None:
+                progress(len(found) + done, len(found) + total)
+
+        found.update(self._http().fetch(missing, fresh=fresh, progress=offset))
+        return found
+
+    def project_status(self, index_url: str, names: Sequence[str]) -> dict[str, LookupStatus]:
+        return self._http().project_status(index_url, names)
+
+    def _cached(self, keys: list[ReleaseKey]) -> dict[ReleaseKey, Release]:
+        get = getattr(self._cache, "get", None)
+        if get is None:
+            return {}
+        found = {}
+        for key in keys:
+            entry = get(key)
+            if entry is not None and entry[1] < MAX_AGE:
+                found[key] = entry[0]
+        return found
+
+    def _http(self) -> PackageIndex:
+        if self._client is None:
+            self._client = self._make_client()
+            for url in self._credential_urls:
+                self._client.add_credentials(url)
+        return self._client
