@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import nox
 
-nox.options.sessions = ["tests", "lint", "typecheck"]
+nox.options.sessions = ["tests", "lint", "typecheck", "docs"]
 nox.options.default_venv_backend = "venv"
 nox.options.reuse_existing_virtualenvs = True
 
@@ -39,7 +39,35 @@ def bench(session: nox.Session) -> None:
 
 
 @nox.session
+def bench_verify(session: nox.Session) -> None:
+    """lockcheck --verify, cold and warm, on the default index and a local one, beside
+    pip-audit: wall time, index requests, peak memory. Prints figures and goals (MET or
+    MISSED); fails only when a run fails."""
+    session.install("-e", ".", "pip-audit")
+    session.run("python", "bench/verify_bench.py", *session.posargs)
+
+
+@nox.session
 def network(session: nox.Session) -> None:
     """The only test that talks to the real package index (skips, saying why, offline)."""
     session.install("-e", ".[test]")
     session.run("pytest", "-m", "network", "-rs", *session.posargs)
+
+
+@nox.session
+def docs(session: nox.Session) -> None:
+    """The documentation site, built strictly (MkDocs), after checking that the rule pages
+    in docs/rules/ match the rule docstrings."""
+    session.install("-e", ".[docs]")
+    session.run("python", "docs/gen_rule_docs.py", "--check")
+    site = f"{session.create_tmp()}/site"
+    session.run("mkdocs", "build", "--strict", "--clean", "--site-dir", site)
+    session.log(f"The site is in {site}")
+
+
+@nox.session
+def rule_docs(session: nox.Session) -> None:
+    """Regenerate docs/rules/ (and the rule entries of mkdocs.yml's nav) from the rule
+    docstrings."""
+    session.install("-e", ".")
+    session.run("python", "docs/gen_rule_docs.py")

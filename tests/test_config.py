@@ -191,3 +191,11 @@ def test_unused_waiver_only_when_its_rule_ran(write: Writer) -> None:
     assert run_cli("check", "--format", "json", str(lock)).codes() == ["LC902"]
     quiet = run_cli("check", "--format", "json", "--select", "LC001,LC902", str(lock))
     assert quiet.codes() == []
+
+
+def test_severity_keys_in_any_case(write: Writer) -> None:
+    write("lockcheck.toml", '[severity]\nlc002 = "note"\nMissing-Hash = "note"\n')
+    lock = write("requirements.txt", UNHASHED)
+    result = run_cli("check", "--format", "json", str(lock))
+    assert result.exit_code == 0
+    assert result.json["findings"][0]["severity"] == "note"

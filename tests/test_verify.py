@@ -493,3 +493,15 @@ def test_warm_run_does_not_even_load_the_http_stack(server: HTTPServer, tmp_path
     warm = subprocess.run(command, capture_output=True, text=True, env=env, timeout=120)
     assert warm.returncode == cold.returncode == 0
     assert "| httpx" not in warm.stderr
+
+
+def test_ignoring_lc306_never_turns_a_failure_into_a_pass(
+    server: HTTPServer, write: Writer
+) -> None:
+    index = FakeIndex(server)
+    index.fail("*", 503)
+    lock = write("requirements.txt", f"six==1.16.0 --hash=sha256:{'a' * 64}\n")
+    result = verify(lock, index=index, extra=("--ignore", "LC306"))
+    assert result.json["findings"] == []
+    assert result.json["summary"]["unverified"] == 1
+    assert result.exit_code == 3

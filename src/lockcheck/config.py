@@ -197,7 +197,10 @@ def _settings_from_table(
     if not isinstance(overrides, dict):
         raise bad("severity", 'must be a table of CODE = "error|warning|note"')
     changes["severity"] = MappingProxyType(
-        {str(code): severity(f"severity.{code}", value) for code, value in overrides.items()}
+        {
+            _rule_key(str(code)): severity(f"severity.{code}", value)
+            for code, value in overrides.items()
+        }
     )
 
     private = table.get("private", {})
@@ -220,6 +223,12 @@ def _settings_from_table(
     changes["waiver_max_days"] = max_days
     changes["waivers"] = _waivers(table.get("waiver", []), text, path, prefix, today, max_days)
     return replace(settings, **changes)
+
+
+def _rule_key(key: str) -> str:
+    """Codes upper case, names lower case: how findings are matched against them."""
+    key = key.strip()
+    return key.upper() if re.fullmatch(r"(?i)lc\d{3}", key) else key.lower()
 
 
 def _waivers(

@@ -92,6 +92,8 @@ class Report:
         active = [f for f in self.findings if not f.waived and f in self.failing]
         if any(f.code != "LC306" for f in active):
             return 1
-        if any(f.code == "LC306" for f in self.findings if not f.waived):
+        if self.unverified or any(f.code == "LC306" for f in self.findings if not f.waived):
+            # Even with LC306 ignored or waived: a package that could not be verified is
+            # never a pass.
             return 3
         return 0
