@@ -1,8 +1,22 @@
-"""Developer and CI sessions. `nox` runs tests, lint and typecheck (what CI runs)."""
+"""Developer and CI sessions. `nox` runs tests, lint, typecheck and docs (what CI runs).
+
+Those sessions install the development dependencies from requirements/dev.txt with
+--require-hashes (lockcheck checks that lock like any other); regenerate it with the
+command in its header after changing the extras in pyproject.toml.
+"""
 
 from __future__ import annotations
 
 import nox
+
+LOCK = "requirements/dev.txt"
+
+
+def install_locked(session: nox.Session) -> None:
+    """Everything from the hashed lock, then the project itself (its build backend,
+    hatchling, is in the lock too: no unhashed build-isolation downloads)."""
+    session.install("--require-hashes", "-r", LOCK)
+    session.install("--no-deps", "--no-build-isolation", "-e", ".")
 
 nox.options.sessions = ["tests", "lint", "typecheck", "docs"]
 nox.options.default_venv_backend = "venv"
@@ -12,22 +26,23 @@ nox.options.reuse_existing_virtualenvs = True
 @nox.session
 def tests(session: nox.Session) -> None:
     """The test suite. It never leaves the machine (the index is a server on 127.0.0.1)."""
-    session.install("-e", ".[test]")
+    install_locked(session)
     session.run("pytest", "-m", "not network", *session.posargs)
 
 
 @nox.session
 def lint(session: nox.Session) -> None:
     """ruff: lint rules and formatting."""
-    session.install("ruff")
-    session.run("ruff", "check", "src", "tests", "bench", "noxfile.py")
-    session.run("ruff", "format", "--check", "src", "tests", "bench", "noxfile.py")
+    install_locked(session)
+    paths = ("src", "tests", "bench", "docs", "noxfile.py")
+    session.run("ruff", "check", *paths)
+    session.run("ruff", "format", "--check", *paths)
 
 
 @nox.session
 def typecheck(session: nox.Session) -> None:
     """mypy --strict over the package."""
-    session.install("-e", ".", "mypy")
+    install_locked(session)
     session.run("mypy", "--strict")
 
 
@@ -50,7 +65,7 @@ def bench_verify(session: nox.Session) -> None:
 @nox.session
 def network(session: nox.Session) -> None:
     """The only test that talks to the real package index (skips, saying why, offline)."""
-    session.install("-e", ".[test]")
+    install_locked(session)
     session.run("pytest", "-m", "network", "-rs", *session.posargs)
 
 
@@ -58,7 +73,7 @@ def network(session: nox.Session) -> None:
 def docs(session: nox.Session) -> None:
     """The documentation site, built strictly (MkDocs), after checking that the rule pages
     in docs/rules/ match the rule docstrings."""
-    session.install("-e", ".[docs]")
+    install_locked(session)
     session.run("python", "docs/gen_rule_docs.py", "--check")
     site = f"{session.create_tmp()}/site"
     session.run("mkdocs", "build", "--strict", "--clean", "--site-dir", site)
