@@ -9,17 +9,19 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from lockcheck.config import Overrides, Settings, find_config, load_settings
 from lockcheck.discover import discover
 from lockcheck.engine import run
 from lockcheck.errors import ConfigError, LockcheckError
 from lockcheck.findings import Report, Severity
-from lockcheck.index.interface import PackageIndex
 from lockcheck.report import text as text_report
 from lockcheck.report.progress import ProgressBar
 from lockcheck.urls import redact
+
+if TYPE_CHECKING:
+    from lockcheck.index.interface import PackageIndex
 
 STATS_ENV = "LOCKCHECK_STATS"  # "1": say on stderr how many index requests a run made
 

@@ -12,14 +12,12 @@ import os
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
 from pathlib import Path
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
-from lockcheck import verify as verify_phase
 from lockcheck.config import Settings, Waiver
 from lockcheck.discover import Target
 from lockcheck.errors import ConfigError, LockcheckError, LockfileError
 from lockcheck.findings import ErrorEntry, FileSummary, Finding, Report
-from lockcheck.index.interface import IndexSnapshot, PackageIndex, ProgressFn
 from lockcheck.model import Lockfile
 from lockcheck.parsers import parse_lockfile
 from lockcheck.rules import (
@@ -30,6 +28,9 @@ from lockcheck.rules import (
     lookup,
 )
 from lockcheck.rules.base import Rule, RuleContext
+
+if TYPE_CHECKING:
+    from lockcheck.index.interface import IndexSnapshot, PackageIndex, ProgressFn
 
 SettingsFor = Callable[[str], Settings]
 _RUN_LEVEL = {lc901_expired_waiver.RULE.code, lc902_unused_waiver.RULE.code}
@@ -113,6 +114,9 @@ def run(
     checked = _parse_all(targets, settings_for, all_errors)
     snapshot = None
     if verify and index is not None and any(_wants_index(c.settings) for c in checked):
+        # The index phase is imported only when it runs: the offline check never needs it.
+        from lockcheck import verify as verify_phase
+
         snapshot = verify_phase.lookup(_pairs(checked), index, progress, all_errors)
     findings, failing, books, skipped = _apply_rules(checked, snapshot, verify, today)
     if snapshot is not None and index is not None:
@@ -127,7 +131,9 @@ def run(
             findings[_key(finding)] = finding
             if finding.severity.rank >= book.settings.fail_on.rank:
                 failing.add(finding)
-    verified, unverified = verify_phase.verification_counts(_pairs(checked), snapshot)
+    verified = unverified = 0
+    if snapshot is not None:
+        verified, unverified = verify_phase.verification_counts(_pairs(checked), snapshot)
     return Report(
         files=tuple(
             FileSummary(c.target.path, c.lock.format, len(c.lock.packages)) for c in checked
