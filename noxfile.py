@@ -18,6 +18,7 @@ def install_locked(session: nox.Session) -> None:
     session.install("--require-hashes", "-r", LOCK)
     session.install("--no-deps", "--no-build-isolation", "-e", ".")
 
+
 nox.options.sessions = ["tests", "lint", "typecheck", "docs"]
 nox.options.default_venv_backend = "venv"
 nox.options.reuse_existing_virtualenvs = True

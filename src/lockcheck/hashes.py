@@ -41,7 +41,10 @@ def problem(algorithm: str, digest: str) -> str | None:
     if len(digest) != expected:
         return f"{algorithm} digest has {len(digest)} hex digits, expected {expected}"
     if not LOWER_HEX.fullmatch(digest):
-        return f"{algorithm} digest is upper case: pip compares lower-case hex and would reject it"
+        return (
+            f"{algorithm} digest is upper case: pip before 24.2 compares hex digests "
+            "case-sensitively and rejects it; every tool writes lower case"
+        )
     return None
 
 
