@@ -84,6 +84,9 @@ def json_project_page(body: bytes, versions: Collection[str]) -> dict[str, Relea
     Keys are the requested version strings; a version the project never published is
     absent. "1.0" finds a release published as "1.0.0" (equal as versions).
     """
+    sliced = _sliced_releases(body, versions)
+    if sliced is not None:
+        return sliced
     page = _object(load_json(body), "the page")
     releases = _object(page.get("releases"), "'releases'")
     info = _object(page.get("info", {}), "'info'")
@@ -100,6 +103,41 @@ def json_project_page(body: bytes, versions: Collection[str]) -> dict[str, Relea
             yanked = True
             reason = _optional_str(info, "yanked_reason", "'info'") or reason
         found[wanted] = ReleaseFiles(published, files, yanked, reason)
+    return found
+
+
+def _sliced_releases(body: bytes, versions: Collection[str]) -> dict[str, ReleaseFiles] | None:
+    """The requested releases of a project page, parsed alone; None to parse it all.
+
+    A big project's page lists every file of every release (megabytes) and parsing it whole
+    dominates a cold --verify. Outside JSON strings a quote cannot appear unescaped, so
+    ``"<version>": [`` after ``"releases":`` can only be that release's key. Anything less
+    than certain (a version published under another spelling, a page that does not end as
+    JSON does) falls back to the full parse, which also catches truncation.
+    """
+    if not body.rstrip().endswith(b"}"):
+        return None
+    try:
+        text = body.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+    start = text.find('"releases":')
+    if start < 0:
+        return None
+    decoder = json.JSONDecoder()
+    found: dict[str, ReleaseFiles] = {}
+    for wanted in versions:
+        key = re.compile(re.escape(json.dumps(wanted)) + r"\s*:\s*\[")
+        match = key.search(text, start)
+        if match is None:
+            return None
+        try:
+            entries, _end = decoder.raw_decode(text, match.end() - 1)
+        except (json.JSONDecodeError, RecursionError):
+            return None
+        files = tuple(_json_api_file(entry) for entry in _list(entries, f"release {wanted!r}"))
+        yanked, reason = _release_yank(files)
+        found[wanted] = ReleaseFiles(wanted, files, yanked, reason)
     return found
 
 
