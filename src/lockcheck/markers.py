@@ -7,6 +7,7 @@ markers overlap when some (platform, Python version, implementation) makes both 
 from __future__ import annotations
 
 import itertools
+import re
 from functools import cache
 from typing import Any
 
@@ -17,6 +18,20 @@ _PLATFORMS = (
 )
 _PYTHONS = tuple(f"3.{minor}" for minor in range(8, 16))
 _IMPLEMENTATIONS = (("cpython", "CPython"), ("pypy", "PyPy"))
+_LEGACY_NAME = re.compile(r"\b(?:os|sys|platform)\.[a-z_]+|python_implementation")
+_VARIABLES = (
+    "sys_platform",
+    "platform_system",
+    "os_name",
+    "platform_machine",
+    "python_version",
+    "python_full_version",
+    "implementation_name",
+    "platform_python_implementation",
+    "implementation_version",
+    "platform_release",
+    "platform_version",
+)
 
 
 @cache
@@ -57,12 +72,22 @@ def truth(marker: str | None, extra: str = "") -> int:
         compiled = Marker(marker)
     except Exception:  # an unparsable marker: assume it can hold anywhere (fail closed)
         return (1 << len(environments())) - 1
+    # Evaluate once per distinct combination of the variables the marker mentions: a
+    # python_full_version marker needs 8 evaluations, not one per environment.
+    used = [name for name in _VARIABLES if name in marker]
+    if _LEGACY_NAME.search(marker):  # os.name, sys.platform, ...: take every variable
+        used = list(_VARIABLES)
+    seen: dict[tuple[str, ...], bool] = {}
     bits = 0
     for i, env in enumerate(environments()):
-        try:
-            holds = bool(compiled.evaluate({**env, "extra": extra}))
-        except Exception:  # an unevaluable comparison: assume it can hold (fail closed)
-            holds = True
+        key = tuple(env[name] for name in used)
+        holds = seen.get(key)
+        if holds is None:
+            try:
+                holds = bool(compiled.evaluate({**env, "extra": extra}))
+            except Exception:  # an unevaluable comparison: assume it can hold (fail closed)
+                holds = True
+            seen[key] = holds
         if holds:
             bits |= 1 << i
     return bits

@@ -137,6 +137,7 @@ def _artifacts(
         entries.append(sdist)
     entries.extend(table.tables("wheels"))
     artifacts = []
+    cursor = start  # uv writes artifacts in order: search on from the last one found
     for entry in entries:
         url = entry.string("url")
         path = entry.string("path")
@@ -147,11 +148,17 @@ def _artifacts(
         where = url or path or filename or ""
         if filename is None and where:
             filename = where.rstrip("/").rsplit("/", 1)[-1]
-        line = (
-            document.find_line(hash_text or "", start, end)
-            or document.find_line(url or path or filename or "", start, end)
-            or start
+        needles = [n for n in (hash_text, url or path or filename) if n]
+        line = next(
+            (
+                found
+                for n in needles
+                for begin in (cursor, start)
+                if (found := document.find_line(n, begin, end)) is not None
+            ),
+            start,
         )
+        cursor = line
         artifacts.append(
             Artifact(
                 hashes=(parse_hash(hash_text),) if hash_text else (),
