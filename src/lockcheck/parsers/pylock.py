@@ -23,6 +23,7 @@ from lockcheck.model import (
     normalize_name,
     registry_indexes,
 )
+from lockcheck.parsers.text import generator_command
 from lockcheck.parsers.toml_document import (
     Entry,
     Fields,
@@ -47,6 +48,7 @@ def parse(path: str) -> Lockfile:
         packages=packages,
         indexes=registry_indexes(packages),
         format_version=version,
+        generated_by=generator_command(document.text),
         files=(path,),
     )
 

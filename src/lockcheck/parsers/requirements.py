@@ -35,7 +35,7 @@ from lockcheck.parsers.requirements_syntax import (
     parse_options,
     split_args_options,
 )
-from lockcheck.parsers.text import read_text
+from lockcheck.parsers.text import generator_command, read_text
 
 _NAME = r"[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?"
 # The common shape of a locked line, read without packaging; anything else takes the slow path.
@@ -59,7 +59,6 @@ _LOCAL_EDITABLE = re.compile(
     r"^(?![A-Za-z][A-Za-z0-9+.-]*:)(?P<path>[^\[\]]+?)(?:\[(?P<extras>[^\]]*)\])?$"
 )
 _MAX_INCLUDE_DEPTH = 50
-_GENERATOR = re.compile(r"^#.*following command:[ \t]*\n(?:#[ \t]*\n)*#[ \t]+(\S[^\n]*)$", re.M)
 _REMOTE = re.compile(r"^(https?|ftp)://", re.IGNORECASE)
 
 
@@ -98,7 +97,7 @@ class _Reader:
         self.files.append(path)
         text = read_text(path)
         if not self.files[1:]:
-            self.generated_by = _generator(text)
+            self.generated_by = generator_command(text)
         for line in logical_lines(text):
             self._line(path, line, is_constraint, (*stack, real))
 
@@ -239,12 +238,6 @@ class _Reader:
         except Exception as exc:  # third-party parser: any failure is a bad line, not a crash
             raise LockfileError(where.path, where.line, _why(exc, text)) from None
         return _from_install_req(req, f"-e {text}", (), where, is_constraint, editable=True)
-
-
-def _generator(text: str) -> str | None:
-    """The command in the header pip-compile and uv write ("...the following command:")."""
-    found = _GENERATOR.search(text[:2000])
-    return found.group(1).strip() if found else None
 
 
 def _fast_path_applies(match: re.Match[str]) -> bool:

@@ -7,6 +7,7 @@ UTF-8) gets the same one-line error instead of a traceback.
 from __future__ import annotations
 
 import codecs
+import re
 from pathlib import Path
 
 from lockcheck.errors import LockfileError
@@ -55,3 +56,12 @@ def decode(path: str, data: bytes) -> str:
         raise LockfileError(
             path, _line_of(data, exc.start), f"not valid UTF-8 (byte 0x{bad})"
         ) from None
+
+
+_GENERATOR = re.compile(r"^#.*following command:[ \t]*\n(?:#[ \t]*\n)*#[ \t]+(\S[^\n]*)$", re.M)
+
+
+def generator_command(text: str) -> str | None:
+    """The command in the header pip-compile and uv write ("...the following command:")."""
+    found = _GENERATOR.search(text[:2000])
+    return found.group(1).strip() if found else None
