@@ -319,3 +319,28 @@ def test_colour_honours_no_color_and_force_color(
         monkeypatch.setenv(key, value)
     result = run_process("check", str(write("requirements.txt", UNHASHED)))
     assert ("\033[" in result.stdout) is coloured
+
+
+def test_offline_check_imports_no_network_or_index_code(write: Writer) -> None:
+    """The pre-commit hook's path: no httpx, no index client, no pip-requirements-parser
+    for a plain hashed lock."""
+    import subprocess
+    import sys
+
+    lock = write("requirements.txt", GOOD)
+    result = subprocess.run(
+        [sys.executable, "-X", "importtime", "-m", "lockcheck", "check", str(lock)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0
+    imported = {line.rsplit("|", 1)[-1].strip() for line in result.stderr.splitlines()}
+    for module in (
+        "httpx",
+        "lockcheck.index.client",
+        "lockcheck.index.interface",
+        "pip_requirements_parser",
+        "sqlite3",
+    ):
+        assert module not in imported
