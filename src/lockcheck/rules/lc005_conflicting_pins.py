@@ -54,10 +54,12 @@ def check(lock: Lockfile, ctx: RuleContext) -> Iterator[Finding]:
                 env = overlap(earlier.marker, later.marker)
                 if env is None:
                     continue
+                shown = (
+                    earlier.display_name + earlier.specifier if earlier.specifier else earlier.label
+                )
                 yield RULE.finding(
                     later.location,
-                    f"also pinned as {earlier.label if not earlier.specifier else earlier.display_name + earlier.specifier} at "
-                    f"{earlier.location}; both apply on {describe(env)}",
+                    f"also pinned as {shown} at {earlier.location}; both apply on {describe(env)}",
                     package=later,
                     fix=fixes.regenerate(lock),
                 )
