@@ -83,6 +83,10 @@ def execute(request: CheckRequest) -> int:
     )
     resolver = SettingsResolver(request.config, overrides)
     targets, errors = discover(request.paths, resolver.exclude_for)
+    if not targets and not errors:
+        # A CI step that checks nothing must not look like a pass that checked something.
+        where = " ".join(request.paths)
+        sys.stderr.write(f"lockcheck: warning: no lockfiles found in {redact(where)}\n")
     try:
         index = _index_client(request) if request.verify else None
     except LockcheckError as exc:
