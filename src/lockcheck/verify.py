@@ -93,17 +93,16 @@ def _public_names(pairs: Pairs, index: PackageIndex) -> tuple[str | None, dict[s
 
 def cached_mismatches(findings: Iterable[Finding], snapshot: IndexSnapshot) -> list[ReleaseKey]:
     """Keys whose cached answers produced a mismatch finding: to be asked again, fresh."""
-    keys: list[ReleaseKey] = []
-    for finding in findings:
-        if finding.code not in _MISMATCH_CODES or finding.package is None:
-            continue
-        for (_path, _line, name), assigned in snapshot.assignments.items():
-            if name == finding.package:
-                keys.extend(
-                    k
-                    for k in assigned
-                    if (r := snapshot.releases.get(k)) is not None and r.from_cache
-                )
+    mismatched = {
+        f.package for f in findings if f.code in _MISMATCH_CODES and f.package is not None
+    }
+    keys = (
+        key
+        for (_path, _line, name), assigned in snapshot.assignments.items()
+        if name in mismatched
+        for key in assigned
+        if (release := snapshot.releases.get(key)) is not None and release.from_cache
+    )
     return list(dict.fromkeys(keys))
 
 

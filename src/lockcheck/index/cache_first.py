@@ -10,20 +10,18 @@ from collections.abc import Callable, Sequence
 
 from lockcheck.index.credentials import split_credentials
 from lockcheck.index.interface import (
+    CacheStore,
     LookupStatus,
     PackageIndex,
     ProgressFn,
     Release,
     ReleaseKey,
+    read_cached,
 )
-
-# Yanked status can change: a cached answer older than this is asked again (the design's
-# hour), so it is not served from here either.
-MAX_AGE = 3600.0
 
 
 class CacheFirstIndex:
-    def __init__(self, make_client: Callable[[], PackageIndex], cache: object | None) -> None:
+    def __init__(self, make_client: Callable[[], PackageIndex], cache: CacheStore) -> None:
         self._make_client = make_client
         self._cache = cache
         self._client: PackageIndex | None = None
@@ -47,7 +45,8 @@ class CacheFirstIndex:
         progress: ProgressFn | None = None,
     ) -> dict[ReleaseKey, Release]:
         unique = list(dict.fromkeys(keys))
-        found = {} if fresh else self._cached(unique)
+        # Older entries are left to the client, which asks again and fails closed.
+        found = {} if fresh else read_cached(self._cache, unique)[0]
         missing = [k for k in unique if k not in found]
         if progress is not None and found:
             progress(len(found), len(unique))
@@ -63,17 +62,6 @@ class CacheFirstIndex:
 
     def project_status(self, index_url: str, names: Sequence[str]) -> dict[str, LookupStatus]:
         return self._http().project_status(index_url, names)
-
-    def _cached(self, keys: list[ReleaseKey]) -> dict[ReleaseKey, Release]:
-        get = getattr(self._cache, "get", None)
-        if get is None:
-            return {}
-        found = {}
-        for key in keys:
-            entry = get(key)
-            if entry is not None and entry[1] < MAX_AGE:
-                found[key] = entry[0]
-        return found
 
     def _http(self) -> PackageIndex:
         if self._client is None:

@@ -20,7 +20,7 @@ from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field, replace
 from enum import Enum
-from typing import Protocol, TypeVar
+from typing import TypeVar
 from urllib.parse import quote, urlsplit, urlunsplit
 
 import httpx
@@ -29,10 +29,13 @@ import lockcheck
 from lockcheck.errors import ConfigError
 from lockcheck.index.credentials import CredentialStore, split_credentials
 from lockcheck.index.interface import (
+    MAX_CACHE_AGE,
+    CacheStore,
     LookupStatus,
     ProgressFn,
     Release,
     ReleaseKey,
+    read_cached,
 )
 from lockcheck.index.responses import (
     ReleaseFiles,
@@ -47,22 +50,11 @@ from lockcheck.urls import redact
 
 T = TypeVar("T")
 
-MAX_CACHE_AGE = 3600.0  # seconds: yanked status may change, digests never do
 TIMEOUT_ENV = "LOCKCHECK_TIMEOUT"
 _JSON_ACCEPT = "application/json"
 _SIMPLE_ACCEPT = "application/vnd.pypi.simple.v1+json, text/html;q=0.1"
 _REDIRECTS = frozenset({301, 302, 303, 307, 308})
 _MAX_REDIRECTS = 10
-
-
-class ReleaseCache(Protocol):
-    """What the client needs from a cache (``lockcheck.index.cache`` provides it)."""
-
-    def get(self, key: ReleaseKey) -> tuple[Release, float] | None:
-        """The cached release and its age in seconds, or None."""
-        ...
-
-    def put(self, release: Release) -> None: ...
 
 
 class _Api(str, Enum):
@@ -149,7 +141,7 @@ class IndexClient:
         backoff: float = 0.5,
         max_retry_after: float = 60.0,
         max_body: int = 64 * 1024 * 1024,
-        cache: ReleaseCache | None = None,
+        cache: CacheStore | None = None,
         max_cache_age: float = MAX_CACHE_AGE,
         credentials: Iterable[str] = (),
         use_netrc: bool = True,
@@ -192,8 +184,8 @@ class IndexClient:
         unique = list(dict.fromkeys(keys))
         results: dict[ReleaseKey, Release] = {}
         stale: dict[ReleaseKey, float] = {}  # key -> age of the cached entry
-        if not fresh:
-            self._read_cache(unique, results, stale)
+        if not fresh and self._cache is not None:
+            results, stale = read_cached(self._cache, unique, self._max_cache_age)
         done = len(results)
         if progress is not None and done:
             progress(done, len(unique))
@@ -215,27 +207,6 @@ class IndexClient:
         return _run_sync(self._statuses(index_url, unique)) if unique else {}
 
     # --- cache ------------------------------------------------------------------------
-
-    def _read_cache(
-        self,
-        keys: list[ReleaseKey],
-        results: dict[ReleaseKey, Release],
-        stale: dict[ReleaseKey, float],
-    ) -> None:
-        if self._cache is None:
-            return
-        for key in keys:
-            try:
-                hit = self._cache.get(key)
-            except Exception:  # the cache only saves time; a broken one must not fail a run
-                hit = None
-            if hit is None or hit[0].status is not LookupStatus.FOUND:
-                continue
-            release, age = hit
-            if age < self._max_cache_age:
-                results[key] = replace(release, key=key, from_cache=True)
-            else:
-                stale[key] = age
 
     def _settle(self, release: Release, stale_age: float | None) -> Release:
         """Store what is worth storing; fail closed when a stale entry could not be renewed."""
