@@ -43,6 +43,13 @@ class Finding:
     waived: bool = False
     waiver_reason: str | None = None
 
+    @property
+    def subject(self) -> str | None:
+        """``name==version``, or the name, of the package the finding is about."""
+        if not self.package:
+            return None
+        return self.package + (f"=={self.version}" if self.version else "")
+
     def with_severity(self, severity: Severity) -> Finding:
         return replace(self, severity=severity)
 

@@ -38,9 +38,8 @@ def _command(
 
 def finding_command(finding: Finding, roots: SourceRoots) -> str:
     message = redact(finding.message)
-    if finding.package:
-        head = finding.package + (f"=={finding.version}" if finding.version else "")
-        message = f"{head}: {message}"
+    if finding.subject:
+        message = f"{finding.subject}: {message}"
     return _command(
         _COMMANDS[finding.severity],
         roots,

@@ -133,8 +133,8 @@ def _fingerprint_base(finding: Finding, uri: str) -> str:
 
 def _message(finding: Finding) -> str:
     text = redact(finding.message)
-    if finding.package:
-        text = finding.package + (f"=={finding.version}" if finding.version else "") + ": " + text
+    if finding.subject:
+        text = f"{finding.subject}: {text}"
     return text
 
 

@@ -43,8 +43,8 @@ def finding_line(finding: Finding, style: _Style | None = None) -> str:
         location += f":{finding.location.line}"
     code = style(f"1;{_SEVERITY_COLOUR[finding.severity]}", finding.code)
     head = f"{style('1', location)}: {code} {finding.name}"
-    if finding.package:
-        head += f" {finding.package}" + (f"=={finding.version}" if finding.version else "")
+    if finding.subject:
+        head += f" {finding.subject}"
     return f"{head}: {redact(finding.message)}"
 
 
