@@ -71,7 +71,7 @@ def test_quiet_prints_findings_only(write: Writer) -> None:
 def test_json_schema(write: Writer) -> None:
     lock = write("requirements.txt", UNHASHED)
     data = run_cli("check", "--format", "json", str(lock)).json
-    assert set(data) == {"version", "tool", "files", "findings", "errors", "summary"}
+    assert set(data) == {"version", "tool", "files", "findings", "errors", "notes", "summary"}
     assert data["version"] == 1
     assert data["tool"] == {"name": "lockcheck", "version": __version__}
     assert data["files"] == [{"path": "requirements.txt", "format": "requirements", "packages": 1}]

@@ -18,7 +18,7 @@ from lockcheck.config import Settings, Waiver
 from lockcheck.discover import Target
 from lockcheck.errors import ConfigError, LockcheckError, LockfileError
 from lockcheck.findings import ErrorEntry, FileSummary, Finding, Report
-from lockcheck.model import Lockfile
+from lockcheck.model import Lockfile, Note
 from lockcheck.parsers import parse_lockfile
 from lockcheck.rules import (
     ALL_RULES,
@@ -106,6 +106,7 @@ def run(
     progress: ProgressFn | None = None,
     today: dt.date | None = None,
     errors: Sequence[ErrorEntry] = (),
+    notes: Sequence[Note] = (),
 ) -> Report:
     """Check every target. With ``verify``, ``index`` is asked up front, once, for every
     release any selected rule needs; the rules then read that immutable snapshot."""
@@ -142,6 +143,7 @@ def run(
         errors=tuple(dict.fromkeys(all_errors)),
         failing=frozenset(failing),
         skipped_codes=tuple(sorted(skipped)),
+        notes=tuple(dict.fromkeys([*notes, *(n for c in checked for n in c.lock.notes)])),
         verified=verified,
         unverified=unverified,
     )

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field, replace
 from enum import Enum
 from typing import NamedTuple
 
-from lockcheck.model import Location, LockFormat
+from lockcheck.model import Location, LockFormat, Note
 
 
 class Severity(str, Enum):
@@ -85,6 +85,8 @@ class Report:
     # Per finding: does it count against the run (severity at or above its file's fail-on)?
     failing: frozenset[Finding] = field(default_factory=frozenset)
     skipped_codes: tuple[str, ...] = ()  # selected rules that did not run (LC3xx without --verify)
+    # What lockcheck could not judge: shown after the findings, never in the exit code.
+    notes: tuple[Note, ...] = ()
     verified: int = 0
     unverified: int = 0
 

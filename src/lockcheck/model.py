@@ -24,6 +24,8 @@ class LockFormat(str, Enum):
     UV = "uv"
     POETRY = "poetry"
     PYLOCK = "pylock"
+    PDM = "pdm"
+    PIPFILE = "pipfile"
 
 
 class SourceKind(str, Enum):
@@ -46,6 +48,14 @@ class Location:
 
     def __str__(self) -> str:
         return self.path if self.line is None else f"{self.path}:{self.line}"
+
+
+class Note(NamedTuple):
+    """Something lockcheck could not judge (dynamic metadata, an artifact no index serves,
+    an option pip ignores): reported beside the findings, never changing the exit code."""
+
+    location: Location
+    message: str
 
 
 class Hash(NamedTuple):
@@ -177,6 +187,8 @@ class Lockfile:
     generated_by: str | None = None
     # Every file this lock was read from (the lock itself and any -r/-c includes).
     files: tuple[str, ...] = field(default=())
+    # What the parser could not judge; the engine passes these on to the Report.
+    notes: tuple[Note, ...] = ()
 
 
 def registry_indexes(packages: tuple[LockedPackage, ...]) -> tuple[IndexRef, ...]:

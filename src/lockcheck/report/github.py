@@ -58,6 +58,12 @@ def render(report: Report, *, quiet: bool = False, cwd: str | None = None) -> st
     roots = SourceRoots(cwd)
     lines = [finding_command(f, roots) for f in report.findings if not f.waived]
     lines += [error_command(e, roots) for e in report.errors]
+    lines += [
+        _command(
+            "notice", roots, n.location.path, n.location.line, "lockcheck note", redact(n.message)
+        )
+        for n in report.notes
+    ]
     if not quiet:
         lines.append(summary(report))
     return "\n".join(lines) + ("\n" if lines else "")

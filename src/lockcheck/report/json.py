@@ -40,6 +40,14 @@ def as_dict(report: Report) -> dict[str, Any]:
             {"path": display_path(e.path), "line": e.line, "message": redact(e.message)}
             for e in report.errors
         ],
+        "notes": [
+            {
+                "path": display_path(n.location.path),
+                "line": n.location.line,
+                "message": redact(n.message),
+            }
+            for n in report.notes
+        ],
         "summary": {
             "files": len(report.files),
             "packages": report.packages,

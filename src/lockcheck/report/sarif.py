@@ -181,6 +181,19 @@ def as_dict(report: Report, *, cwd: str | None = None) -> dict[str, Any]:
             "locations": [{"physicalLocation": _physical_location(roots, error.path, error.line)}],
         }
         for error in report.errors
+    ] + [
+        {
+            "level": "note",
+            "message": {"text": redact(note.message)},
+            "locations": [
+                {
+                    "physicalLocation": _physical_location(
+                        roots, note.location.path, note.location.line
+                    )
+                }
+            ],
+        }
+        for note in report.notes
     ]
     run: dict[str, Any] = {
         "tool": {

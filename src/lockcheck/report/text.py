@@ -10,6 +10,7 @@ from itertools import groupby
 from typing import TextIO
 
 from lockcheck.findings import ErrorEntry, Finding, Report, Severity
+from lockcheck.model import Note
 from lockcheck.report import display_path
 from lockcheck.urls import redact
 
@@ -55,6 +56,13 @@ def error_line(error: ErrorEntry) -> str:
     return f"{location}: error: {redact(error.message)}"
 
 
+def note_line(note: Note) -> str:
+    location = display_path(note.location.path)
+    if note.location.line is not None:
+        location += f":{note.location.line}"
+    return f"{location}: note: {redact(note.message)}"
+
+
 def render(report: Report, *, quiet: bool = False, colour: bool = False) -> str:
     style = _Style(colour)
     lines: list[str] = []
@@ -66,6 +74,10 @@ def render(report: Report, *, quiet: bool = False, colour: bool = False) -> str:
             lines.append(finding_line(finding, style))
             if finding.fix and not quiet:
                 lines.append(style("2", f"    fix: {redact(finding.fix)}"))
+    if report.notes and not quiet:
+        if lines:
+            lines.append("")
+        lines.extend(style("36", note_line(note)) for note in report.notes)
     if not quiet:
         if lines:
             lines.append("")
