@@ -18,6 +18,7 @@ from lockcheck.errors import ConfigError, LockcheckError
 from lockcheck.findings import Report, Severity
 from lockcheck.report import text as text_report
 from lockcheck.report.progress import ProgressBar
+from lockcheck.safetext import safe
 from lockcheck.urls import redact
 
 if TYPE_CHECKING:
@@ -150,7 +151,8 @@ def _render(report: Report, request: CheckRequest) -> str:
 
 
 def _usage(message: str) -> int:
-    sys.stderr.write(f"lockcheck: error: {redact(message)}\n")
+    # Messages may quote a URL, a path or an index's answer: the output boundary applies.
+    sys.stderr.write(f"lockcheck: error: {safe(message)}\n")
     return 2
 
 

@@ -7,6 +7,7 @@ from enum import Enum
 from typing import NamedTuple
 
 from lockcheck.model import Location, LockFormat, Note
+from lockcheck.safetext import safe, safe_optional
 
 
 class Severity(str, Enum):
@@ -53,6 +54,20 @@ class Finding:
     def with_severity(self, severity: Severity) -> Finding:
         return replace(self, severity=severity)
 
+    def sanitized(self) -> Finding:
+        """Every string of it in its printable, redacted form (see ``Report``)."""
+        return replace(
+            self,
+            code=safe(self.code),
+            name=safe(self.name),
+            location=_safe_location(self.location),
+            message=safe(self.message),
+            package=safe_optional(self.package),
+            version=safe_optional(self.version),
+            fix=safe_optional(self.fix),
+            waiver_reason=safe_optional(self.waiver_reason),
+        )
+
     @property
     def sort_key(self) -> tuple[str, int, str, str]:
         return (self.location.path, self.location.line or 0, self.code, self.message)
@@ -77,8 +92,20 @@ class ErrorEntry(NamedTuple):
         return cls(path, line, " ".join(message.split()))
 
 
+def _safe_location(location: Location) -> Location:
+    return Location(safe(location.path), location.line)
+
+
 @dataclass(frozen=True)
 class Report:
+    """What every reporter renders, and the output boundary (design.md).
+
+    Its strings (names, versions, URLs, messages, fixes, reasons, file names, notes) came
+    from lockfiles, configuration and the index; a Report holds them only redacted of
+    credentials and with control characters escaped, however it is built, so no reporter
+    and no message on standard error can print them raw.
+    """
+
     files: tuple[FileSummary, ...]
     findings: tuple[Finding, ...]
     errors: tuple[ErrorEntry, ...]
@@ -89,6 +116,18 @@ class Report:
     notes: tuple[Note, ...] = ()
     verified: int = 0
     unverified: int = 0
+
+    def __post_init__(self) -> None:
+        fields = {
+            "files": tuple(FileSummary(safe(f.path), f.format, f.packages) for f in self.files),
+            "findings": tuple(f.sanitized() for f in self.findings),
+            "errors": tuple(ErrorEntry(safe(e.path), e.line, safe(e.message)) for e in self.errors),
+            "failing": frozenset(f.sanitized() for f in self.failing),
+            "notes": tuple(Note(_safe_location(n.location), safe(n.message)) for n in self.notes),
+        }
+        for name, value in fields.items():
+            # Frozen, and meant to be: this is the one place its fields are rewritten.
+            object.__setattr__(self, name, value)
 
     @property
     def packages(self) -> int:

@@ -1,0 +1,50 @@
+"""Text from untrusted input made safe to print: the output boundary (design.md).
+
+Lockfiles, in-tree configuration, index answers and file names are written by whoever
+opened the pull request. Before any of their text reaches a reporter or standard error it
+goes through ``safe``: credentials in URLs are redacted, and every character that could
+steer a terminal or a CI log (newlines that start a GitHub workflow command, escape
+sequences, bidirectional overrides) is shown as a backslash escape instead of sent raw.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from lockcheck.urls import redact
+
+# C0 and C1 controls, DEL, line/paragraph separators, Unicode format characters (bidi
+# overrides, zero-width characters) and lone surrogates (a file name that is not UTF-8,
+# decoded by the OS with surrogateescape). Plain ASCII text matches nothing: the common
+# case costs one regex scan.
+_UNSAFE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]|[^\x00-\x7f]")
+_UNSAFE_CATEGORIES = frozenset(("Cc", "Cf", "Cs", "Zl", "Zp", "Co", "Cn"))
+
+
+def _escape(match: re.Match[str]) -> str:
+    char = match.group()
+    point = ord(char)
+    if 0xDC80 <= point <= 0xDCFF:  # surrogateescape: the original byte
+        return f"\\x{point - 0xDC00:02x}"
+    if point >= 0x80 and unicodedata.category(char) not in _UNSAFE_CATEGORIES:
+        return char  # printable non-ASCII text (names, accents) stays as it is
+    if point <= 0xFF:
+        return f"\\x{point:02x}"
+    if point <= 0xFFFF:
+        return f"\\u{point:04x}"
+    return f"\\U{point:08x}"
+
+
+def escape_controls(text: str) -> str:
+    """Every control, format or undecodable character as a visible backslash escape."""
+    return _UNSAFE.sub(_escape, text)
+
+
+def safe(text: str) -> str:
+    """Redacted of credentials, then escaped: the one form untrusted text is printed in."""
+    return escape_controls(redact(text))
+
+
+def safe_optional(text: str | None) -> str | None:
+    return None if text is None else safe(text)
