@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import os
 import sys
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
 from lockcheck.config import Overrides, Settings, find_config, load_settings
 from lockcheck.discover import discover
-from lockcheck.engine import run
+from lockcheck.engine import in_tree_notes, run
 from lockcheck.errors import ConfigError, LockcheckError
 from lockcheck.findings import Report, Severity
 from lockcheck.report import text as text_report
@@ -43,26 +44,38 @@ class CheckRequest(NamedTuple):
     jobs: int = 16
     quiet: bool = False
     progress: bool = True
+    isolated: bool = False  # ignore every configuration file
 
 
 class SettingsResolver:
     """The settings for a path: its nearest config file (or --config), then the flags."""
 
-    def __init__(self, explicit: Path | None, overrides: Overrides) -> None:
+    def __init__(
+        self, explicit: Path | None, overrides: Overrides, *, isolated: bool = False
+    ) -> None:
         self._explicit = explicit
         self._overrides = overrides
+        self._isolated = isolated
         self._loaded: dict[Path | None, Settings] = {}
 
     def config_for(self, path: str) -> Path | None:
         if self._explicit is not None:
             return self._explicit
+        if self._isolated:
+            return None
         return find_config(Path(os.path.abspath(path)))
 
     def __call__(self, path: str) -> Settings:
         config = self.config_for(path)
         if config not in self._loaded:
-            base = load_settings(config) if config is not None else Settings()
-            self._loaded[config] = self._overrides.apply(base)
+            base = Settings()
+            if config is not None:
+                base = replace(load_settings(config), in_tree=config != self._explicit)
+            settings = self._overrides.apply(base)
+            if base.in_tree:
+                without = self._overrides.apply(Settings())
+                settings = replace(settings, notes=in_tree_notes(base, settings, without))
+            self._loaded[config] = settings
         return self._loaded[config]
 
     def exclude_for(self, root: str) -> tuple[str, tuple[str, ...]]:
@@ -74,6 +87,8 @@ class SettingsResolver:
 
 
 def execute(request: CheckRequest) -> int:
+    if request.isolated and request.config is not None:
+        return _usage("--isolated and --config exclude each other: --isolated reads no config")
     if request.config is not None and not request.config.is_file():
         return _usage(f"--config {request.config}: no such file")
     overrides = Overrides(
@@ -82,7 +97,7 @@ def execute(request: CheckRequest) -> int:
         fail_on=Severity.parse(request.fail_on) if request.fail_on else None,
         index_url=request.index_url,
     )
-    resolver = SettingsResolver(request.config, overrides)
+    resolver = SettingsResolver(request.config, overrides, isolated=request.isolated)
     targets, errors = discover(request.paths, resolver.exclude_for)
     if not targets and not errors:
         # A CI step that checks nothing must not look like a pass that checked something.

@@ -17,7 +17,7 @@ from typing import Any, NamedTuple
 
 from lockcheck.errors import ConfigError
 from lockcheck.findings import Severity
-from lockcheck.model import normalize_name
+from lockcheck.model import Note, normalize_name
 from lockcheck.tomlcompat import toml_module
 
 DEFAULT_WAIVER_MAX_DAYS = 90
@@ -65,6 +65,13 @@ class Settings:
     waivers: tuple[Waiver, ...] = ()
     waiver_max_days: int = DEFAULT_WAIVER_MAX_DAYS
     config_path: str | None = None
+    # Found by searching the checked tree (not given with --config): a pull request can
+    # write it, so what it switches off is reported, and its index gets no .netrc default.
+    in_tree: bool = False
+    # index_url was given by the user (--index-url, or a file given with --config).
+    index_url_by_user: bool = False
+    # What an in-tree configuration switched off or redirected, for the report to say.
+    notes: tuple[Note, ...] = ()
 
     @property
     def base_dir(self) -> Path:
@@ -81,7 +88,9 @@ class Overrides(NamedTuple):
     index_url: str | None = None
 
     def apply(self, settings: Settings) -> Settings:
-        changes: dict[str, Any] = {}
+        changes: dict[str, Any] = {
+            "index_url_by_user": settings.index_url is not None and not settings.in_tree
+        }
         if self.select is not None:
             changes["select"] = self.select
         if self.ignore is not None:
@@ -90,6 +99,7 @@ class Overrides(NamedTuple):
             changes["fail_on"] = self.fail_on
         if self.index_url is not None:
             changes["index_url"] = self.index_url
+            changes["index_url_by_user"] = True
         return replace(settings, **changes)
 
 
