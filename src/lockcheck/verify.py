@@ -33,6 +33,7 @@ def lookup(
 ) -> IndexSnapshot | None:
     """Ask the index about every release; None (and an error) when no index is known."""
     fallback: str | None = None
+    installer: str | None = None
     fallback_known = False
     assignments: dict[tuple[str, int | None, str], tuple[ReleaseKey, ...]] = {}
     for settings, lock in pairs:
@@ -40,7 +41,8 @@ def lookup(
             if not resolve.needs_verification(package):
                 continue
             if not fallback_known:
-                fallback, fallback_known = resolve.fallback_index(), True
+                installer = resolve.installer_index()
+                fallback, fallback_known = installer or resolve.pip_default_index(), True
             indexes = resolve.candidate_indexes(lock, package, settings, fallback)
             if not indexes:
                 errors.append(
@@ -52,9 +54,18 @@ def lookup(
                     )
                 )
                 return None
+            try:
+                cleaned = [
+                    index.add_credentials(
+                        url, user_chosen=resolve.chosen_by_user(url, settings, installer)
+                    )
+                    for url in indexes
+                ]
+            except LockcheckError as exc:  # an index URL that is no URL
+                errors.append(ErrorEntry.of(package.location.path, package.location.line, str(exc)))
+                return None
             assignments[(package.location.path, package.location.line, package.name)] = tuple(
-                ReleaseKey(index.add_credentials(url), package.name, package.version or "")
-                for url in indexes
+                ReleaseKey(url, package.name, package.version or "") for url in cleaned
             )
     keys = list(dict.fromkeys(k for keys in assignments.values() for k in keys))
     try:
