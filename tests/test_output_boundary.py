@@ -259,3 +259,13 @@ def test_hostile_yank_reason_from_the_index(server: HTTPServer, write: Writer, f
     assert "pwned" in result.stdout  # the reason is shown, escaped
     assert_report_safe(fmt, result.stdout)
     assert_printable(result.stderr)
+
+
+def test_usage_errors_on_stderr_are_escaped(write: Writer, tmp_path: Path) -> None:
+    lock = write("requirements.txt", "six==1.16.0\n")
+    missing = tmp_path / "no\n::error::such\x1b[2K" / "report.txt"
+    result = run_cli("check", "--format", "github", "-o", str(missing), str(lock))
+    assert result.exit_code == 2
+    (line,) = result.stderr.splitlines()
+    assert line.startswith("lockcheck: error: --output ")
+    assert_printable(result.stderr)
