@@ -4,6 +4,7 @@ against, ask the index once for everything, and build the snapshot rules read.""
 from __future__ import annotations
 
 import fnmatch
+import os
 from collections.abc import Iterable, Sequence
 from types import MappingProxyType
 
@@ -99,7 +100,10 @@ def _public_names(pairs: Pairs, index: PackageIndex) -> tuple[str | None, dict[s
     public = resolve.public_index()
     if public is None:
         return None, {}
-    return redact(public), index.project_status(index.add_credentials(public), names)
+    # Set in the environment (LOCKCHECK_PUBLIC_INDEX_URL), it is an index the user chose.
+    chosen = bool(os.environ.get("LOCKCHECK_PUBLIC_INDEX_URL", "").strip())
+    cleaned = index.add_credentials(public, user_chosen=chosen)
+    return redact(public), index.project_status(cleaned, names)
 
 
 def cached_mismatches(findings: Iterable[Finding], snapshot: IndexSnapshot) -> list[ReleaseKey]:
