@@ -7,7 +7,7 @@ from enum import Enum
 from typing import NamedTuple
 
 from lockcheck.model import Location, LockFormat, Note
-from lockcheck.safetext import safe, safe_optional
+from lockcheck.safetext import is_safe, safe, safe_optional
 
 
 class Severity(str, Enum):
@@ -56,16 +56,30 @@ class Finding:
 
     def sanitized(self) -> Finding:
         """Every string of it in its printable, redacted form (see ``Report``)."""
-        return replace(
-            self,
-            code=safe(self.code),
-            name=safe(self.name),
-            location=_safe_location(self.location),
-            message=safe(self.message),
-            package=safe_optional(self.package),
-            version=safe_optional(self.version),
-            fix=safe_optional(self.fix),
-            waiver_reason=safe_optional(self.waiver_reason),
+        texts = (self.code, self.name, self.message, self.package, self.version, self.fix)
+        if is_safe(" ".join(t for t in (*texts, self.location.path, self.waiver_reason) if t)):
+            return self  # one check for the common case: most findings have nothing to hide
+        location = _safe_location(self.location)
+        cleaned = tuple(safe_optional(text) for text in texts)
+        reason = safe_optional(self.waiver_reason)
+        if (
+            location is self.location
+            and reason is self.waiver_reason
+            and all(new is old for new, old in zip(cleaned, texts, strict=True))
+        ):
+            return self
+        code, name, message, package, version, fix = cleaned
+        return Finding(
+            code or "",
+            name or "",
+            self.severity,
+            location,
+            message or "",
+            package,
+            version,
+            fix,
+            self.waived,
+            reason,
         )
 
     @property
@@ -93,7 +107,8 @@ class ErrorEntry(NamedTuple):
 
 
 def _safe_location(location: Location) -> Location:
-    return Location(safe(location.path), location.line)
+    path = safe(location.path)
+    return location if path is location.path else Location(path, location.line)
 
 
 @dataclass(frozen=True)
@@ -118,11 +133,14 @@ class Report:
     unverified: int = 0
 
     def __post_init__(self) -> None:
+        # By identity: ``failing`` holds the very Finding objects ``findings`` does.
+        findings = tuple(f.sanitized() for f in self.findings)
+        cleaned = {id(old): new for old, new in zip(self.findings, findings, strict=True)}
         fields = {
             "files": tuple(FileSummary(safe(f.path), f.format, f.packages) for f in self.files),
-            "findings": tuple(f.sanitized() for f in self.findings),
+            "findings": findings,
             "errors": tuple(ErrorEntry(safe(e.path), e.line, safe(e.message)) for e in self.errors),
-            "failing": frozenset(f.sanitized() for f in self.failing),
+            "failing": frozenset(cleaned.get(id(f)) or f.sanitized() for f in self.failing),
             "notes": tuple(Note(_safe_location(n.location), safe(n.message)) for n in self.notes),
         }
         for name, value in fields.items():

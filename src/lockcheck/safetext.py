@@ -36,8 +36,16 @@ def _escape(match: re.Match[str]) -> str:
     return f"\\U{point:08x}"
 
 
+def is_safe(text: str) -> bool:
+    """True when ``safe`` would leave text as it is, as far as a quick look can tell (plain
+    printable ASCII, and no URL with userinfo); False means: ask ``safe``."""
+    return text.isascii() and text.isprintable() and ("@" not in text or "://" not in text)
+
+
 def escape_controls(text: str) -> str:
     """Every control, format or undecodable character as a visible backslash escape."""
+    if text.isascii() and text.isprintable():
+        return text  # the common case, without a regex pass
     return _UNSAFE.sub(_escape, text)
 
 

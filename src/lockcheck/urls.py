@@ -116,7 +116,7 @@ def redact(text: str) -> str:
     Userinfo runs to the *last* ``@`` of the authority, so a password holding ``@`` is
     hidden whole. One left-to-right pass: linear in the length of the text.
     """
-    if "://" not in text:
+    if "@" not in text or "://" not in text:
         return text
     out: list[str] = []
     done = 0  # text[:done] is in ``out`` already
