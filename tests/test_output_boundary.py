@@ -17,6 +17,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from pytest_httpserver import HTTPServer
 
 from conftest import Result, run_cli, run_process
@@ -269,3 +271,20 @@ def test_usage_errors_on_stderr_are_escaped(write: Writer, tmp_path: Path) -> No
     (line,) = result.stderr.splitlines()
     assert line.startswith("lockcheck: error: --output ")
     assert_printable(result.stderr)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text())
+def test_safe_output_of_any_text(text: str) -> None:
+    shown = safe(text)
+    assert _RAW.search(shown) is None and "\n" not in shown
+    assert safe(shown) == shown
+    shown.encode("utf-8")
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.binary(min_size=1, max_size=40))
+def test_safe_output_of_any_file_name(raw: bytes) -> None:
+    shown = safe(os.fsdecode(raw))
+    assert _RAW.search(shown) is None and "\n" not in shown
+    shown.encode("utf-8")

@@ -4,10 +4,13 @@ items 1-4)."""
 from __future__ import annotations
 
 import base64
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from pytest_httpserver import HTTPServer
 
 from conftest import run_cli
@@ -221,3 +224,38 @@ def test_store_promotes_an_origin_the_user_chose_later(
     store.add("https://idx.example.test/simple")  # named again by a lockfile: kept
     assert store.for_url("https://idx.example.test/x") == Credentials("dflt", "pw")
     assert store.for_url("https://elsewhere.example.test/x") is None
+
+
+# --- redact, over any text ----------------------------------------------------------------
+
+_PLAIN = st.text(alphabet="abcdefghijklmnopqrstuvwxyz0123456789 .,:;-_=()", max_size=30)
+# What userinfo may hold unescaped (RFC 3986), plus "@", which installers accept in it.
+_USERINFO = st.text(alphabet="abcdefghijklmnopqrstuvwxyz0123456789-._~!$&'()*+,;=:@%", max_size=20)
+
+
+@settings(max_examples=300, deadline=None)
+@given(prefix=_PLAIN, user=_USERINFO, rest=_USERINFO, host=_PLAIN, suffix=_PLAIN)
+def test_redact_hides_any_password(
+    prefix: str, user: str, rest: str, host: str, suffix: str
+) -> None:
+    host = "".join(c for c in host if c.isalnum() or c in ".-") or "h"
+    url = f"git+https://{user}:SECRET{rest}@{host}/r.git@v1"
+    redacted = redact(f"{prefix} {url} {suffix}")
+    assert "SECRET" not in redacted
+    assert f"***@{host}/r.git@v1" in redacted
+
+
+@pytest.mark.parametrize(
+    "hostile",
+    [
+        "a://" * 250_000,
+        "https://" + "@" * 1_000_000,
+        "a" * 1_000_000 + "://x@y",
+        ("https://u:p" + "@" * 10 + " ") * 50_000,
+    ],
+)
+def test_redact_is_linear(hostile: str) -> None:
+    started = time.perf_counter()
+    redact(hostile)
+    # Linear: well under a second for 1 MB. A quadratic pattern takes hours.
+    assert time.perf_counter() - started < 5
