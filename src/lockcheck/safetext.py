@@ -14,11 +14,11 @@ import unicodedata
 
 from lockcheck.urls import redact
 
-# C0 and C1 controls, DEL, line/paragraph separators, Unicode format characters (bidi
-# overrides, zero-width characters) and lone surrogates (a file name that is not UTF-8,
-# decoded by the OS with surrogateescape). Plain ASCII text matches nothing: the common
-# case costs one regex scan.
-_UNSAFE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]|[^\x00-\x7f]")
+# ASCII controls and DEL are escaped; any other non-ASCII character is looked at: C1
+# controls, Unicode format characters (bidi overrides, zero-width characters), line and
+# paragraph separators, private-use and unassigned code points, and lone surrogates (a
+# file name that is not UTF-8, decoded by the OS with surrogateescape) are escaped too.
+_CANDIDATE = re.compile(r"[\x00-\x1f\x7f]|[^\x00-\x7f]")
 _UNSAFE_CATEGORIES = frozenset(("Cc", "Cf", "Cs", "Zl", "Zp", "Co", "Cn"))
 
 
@@ -46,7 +46,7 @@ def escape_controls(text: str) -> str:
     """Every control, format or undecodable character as a visible backslash escape."""
     if text.isascii() and text.isprintable():
         return text  # the common case, without a regex pass
-    return _UNSAFE.sub(_escape, text)
+    return _CANDIDATE.sub(_escape, text)
 
 
 def safe(text: str) -> str:
