@@ -38,13 +38,19 @@ _RAW = re.compile(
     "[\x00-\x09\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]"
 )
 _OUR_COMMAND = re.compile(r"::(error|warning|notice) file=")
-HOSTILE = "x\x1b[2K\r\n::add-mask::hidden\n::error::pwned\u202egnp.\x9b31m\x07"
+HOSTILE = (
+    "x\x1b[2K\r\n::add-mask::hidden\n::error::pwned\u202egnp.\x9b31m\x07"
+    " ##[add-mask]legacy ##vso[task.setvariable variable=PATH]/tmp"
+)
+# A logging command runners act on anywhere in a line (GitHub's legacy form, Azure's).
+_ANYWHERE_COMMAND = re.compile(r"##(\[|vso\[)", re.IGNORECASE)
 
 
 def assert_printable(output: str, *, workflow: bool = False) -> None:
     """No control character, and no line a CI runner would read as a workflow command
     (lockcheck's own annotations aside, in the github format)."""
     assert _RAW.search(output) is None, repr(_RAW.search(output))
+    assert _ANYWHERE_COMMAND.search(output) is None, output
     for line in output.splitlines():
         stripped = line.lstrip()
         if stripped.startswith(("::", "##[")):
@@ -93,6 +99,8 @@ def test_escape_controls_shows_what_it_hides() -> None:
     assert escape_controls("café-Ünïcode 名前") == "café-Ünïcode 名前"
     assert escape_controls(escape_controls(HOSTILE)) == escape_controls(HOSTILE)
     assert safe("https://u:p@ss@h/x\n") == "https://***@h/x\\x0a"
+    assert safe("a ##[add-mask]b ##VSO[x]") == "a #\\x23[add-mask]b #\\x23VSO[x]"
+    assert safe(safe(HOSTILE)) == safe(HOSTILE)
 
 
 def hostile_report() -> Report:
@@ -149,7 +157,7 @@ HOSTILE_PYLOCK = r"""lock-version = "1.0"
 created-by = "x"
 
 [[packages]]
-name = "evil\u001b[2K\n::error::pwned"
+name = "evil\u001b[2K\n::error::pwned ##[add-mask]x"
 version = "1.0\n::add-mask::v\u202e"
 
 [[packages.wheels]]
@@ -278,6 +286,7 @@ def test_usage_errors_on_stderr_are_escaped(write: Writer, tmp_path: Path) -> No
 def test_safe_output_of_any_text(text: str) -> None:
     shown = safe(text)
     assert _RAW.search(shown) is None and "\n" not in shown
+    assert _ANYWHERE_COMMAND.search(shown) is None
     assert safe(shown) == shown
     shown.encode("utf-8")
 

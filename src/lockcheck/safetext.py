@@ -20,6 +20,9 @@ from lockcheck.urls import redact
 # file name that is not UTF-8, decoded by the OS with surrogateescape) are escaped too.
 _CANDIDATE = re.compile(r"[\x00-\x1f\x7f]|[^\x00-\x7f]")
 _UNSAFE_CATEGORIES = frozenset(("Cc", "Cf", "Cs", "Zl", "Zp", "Co", "Cn"))
+# CI runners also act on a logging command anywhere in a line: GitHub's legacy
+# ``##[add-mask]...`` and Azure Pipelines' ``##vso[task.setvariable ...]``.
+_LOG_COMMAND = re.compile(r"##(?=\[|vso\[)", re.IGNORECASE)
 
 
 def _escape(match: re.Match[str]) -> str:
@@ -39,7 +42,12 @@ def _escape(match: re.Match[str]) -> str:
 def is_safe(text: str) -> bool:
     """True when ``safe`` would leave text as it is, as far as a quick look can tell (plain
     printable ASCII, and no URL with userinfo); False means: ask ``safe``."""
-    return text.isascii() and text.isprintable() and ("@" not in text or "://" not in text)
+    return (
+        text.isascii()
+        and text.isprintable()
+        and ("@" not in text or "://" not in text)
+        and "##" not in text
+    )
 
 
 def escape_controls(text: str) -> str:
@@ -51,7 +59,9 @@ def escape_controls(text: str) -> str:
 
 def safe(text: str) -> str:
     """Redacted of credentials, then escaped: the one form untrusted text is printed in."""
-    return escape_controls(redact(text))
+    text = escape_controls(redact(text))
+    # "##[" shown as "#\x23[": readable, and no runner's command any more.
+    return _LOG_COMMAND.sub("#\\\\x23", text) if "##" in text else text
 
 
 def safe_optional(text: str | None) -> str | None:
