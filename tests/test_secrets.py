@@ -4,7 +4,6 @@ items 1-4)."""
 from __future__ import annotations
 
 import base64
-import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -254,8 +253,9 @@ def test_redact_hides_any_password(
         ("https://u:p" + "@" * 10 + " ") * 50_000,
     ],
 )
-def test_redact_is_linear(hostile: str) -> None:
-    started = time.perf_counter()
-    redact(hostile)
-    # Linear: well under a second for 1 MB. A quadratic pattern takes hours.
-    assert time.perf_counter() - started < 5
+def test_redact_on_megabyte_hostile_lines(hostile: str) -> None:
+    # Linear time is measured by the benchmark (bench/), never timed here; a quadratic
+    # pattern would not finish this test. What is asserted: no credential survives.
+    redacted = redact(hostile)
+    assert "u:p@" not in redacted
+    assert len(redacted) <= len(hostile)
