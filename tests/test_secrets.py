@@ -258,4 +258,4 @@ def test_redact_on_megabyte_hostile_lines(hostile: str) -> None:
     # pattern would not finish this test. What is asserted: no credential survives.
     redacted = redact(hostile)
     assert "u:p@" not in redacted
-    assert len(redacted) <= len(hostile)
+    assert len(redacted) <= len(hostile) + 2  # "x@" becomes "***@"
