@@ -7,9 +7,11 @@ is never in poetry.lock. LC201 needs the content-hash poetry would compute now.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import re
+from collections import Counter
 from hashlib import sha256
 from typing import Any
 
@@ -22,6 +24,7 @@ from lockcheck.model import (
     Lockfile,
     LockFormat,
     ManifestState,
+    Note,
     Source,
     SourceKind,
     normalize_name,
@@ -36,6 +39,8 @@ from lockcheck.parsers.toml_document import (
 )
 
 NEWEST_VERSION = (2, 1)
+# Poetry writes `markers` on packages from lock-version 2.1 on.
+_MARKERS_RECORDED = (2, 1)
 _SOURCE_TYPES = ("legacy", "git", "directory", "file", "url")
 # What poetry hashes into content-hash, as poetry 2 does (poetry/packages/locker.py).
 _LEGACY_KEYS = ("dependencies", "source", "extras", "dev-dependencies")
@@ -55,6 +60,9 @@ def parse(path: str) -> Lockfile:
     legacy_files = metadata.table_at("files") if numbers < (2, 0) else None
     files_line = document.find_line("[metadata.files]", 1, None)
     packages = tuple(_package(document, e, legacy_files, files_line) for e in entries)
+    notes: tuple[Note, ...] = ()
+    if numbers < _MARKERS_RECORDED:
+        packages, notes = _unknown_markers(packages, version.value)
     manifests = []
     if numbers >= (2, 0):
         state = _content_hash_state(document, metadata)
@@ -68,7 +76,37 @@ def parse(path: str) -> Lockfile:
         format_version=version,
         manifests=tuple(manifests),
         files=(path,),
+        notes=notes,
+        requires_python=metadata.string("python-versions"),
     )
+
+
+def _unknown_markers(
+    packages: tuple[LockedPackage, ...], lock_version: str
+) -> tuple[tuple[LockedPackage, ...], tuple[Note, ...]]:
+    """Before lock-version 2.1 poetry records no markers on packages: where one name has
+    several versions, the lock cannot say where each applies. The parents' edges cannot
+    either (the project's own pyproject may pick the version; `idna>=2.5` from requests
+    admits both), so LC005 must not judge them: say so instead."""
+    counts = Counter(p.name for p in packages)
+    notes = []
+    changed = []
+    noted: set[str] = set()
+    for package in packages:
+        if counts[package.name] > 1:
+            if package.name not in noted:
+                noted.add(package.name)
+                notes.append(
+                    Note(
+                        package.location,
+                        f"{package.name} is locked in {counts[package.name]} versions and "
+                        f"poetry.lock {lock_version} records no markers for them: "
+                        "LC005 cannot tell whether they can be installed together",
+                    )
+                )
+            package = dataclasses.replace(package, marker_known=False)
+        changed.append(package)
+    return tuple(changed), tuple(notes)
 
 
 def _package(
