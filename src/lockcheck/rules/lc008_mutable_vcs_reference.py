@@ -33,7 +33,6 @@ from lockcheck.findings import Finding, Severity
 from lockcheck.model import Lockfile, SourceKind
 from lockcheck.rules.base import RuleContext, define
 
-
 # A full commit id: SHA-1 (40 hex digits) or SHA-256 (64) object names.
 _FULL_COMMIT = re.compile(r"[0-9a-fA-F]{40}|[0-9a-fA-F]{64}")
 
