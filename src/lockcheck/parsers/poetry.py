@@ -15,6 +15,7 @@ from collections import Counter
 from hashlib import sha256
 from typing import Any
 
+from lockcheck import filenames
 from lockcheck.errors import LockfileError
 from lockcheck.hashes import parse_hash
 from lockcheck.model import (
@@ -119,6 +120,7 @@ def _package(
     source = _source(table)
     if legacy_files is not None:
         files = legacy_files.tables(name) or legacy_files.tables(normalize_name(name))
+        files = _own_files(files, normalize_name(name), version)
         start, stop = files_line, None
     else:
         files = table.tables("files")
@@ -153,6 +155,18 @@ def _package(
         marker=_marker(table),
         artifacts=tuple(artifacts),
     )
+
+
+def _own_files(files: list[Fields], project: str, version: str | None) -> list[Fields]:
+    """Lock-version 1.x lists the files of every locked version of a name together under
+    `[metadata.files]`: keep those that are not plainly another version's."""
+    kept = []
+    for file in files:
+        filename = file.string("file") or ""
+        ours = filenames.names(filename, project, version)
+        if ours or not any(r.project == project for r in filenames.readings(filename)):
+            kept.append(file)
+    return kept
 
 
 def _source(table: Fields) -> Source:
