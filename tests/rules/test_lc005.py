@@ -7,10 +7,13 @@ import shutil
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
+
 from lockcheck.config import Settings
 from lockcheck.discover import Target
 from lockcheck.engine import run
 from lockcheck.findings import Finding
+from lockcheck.model import LockFormat
 from lockcheck.parsers import detect_format
 
 Writer = Callable[..., Path]
@@ -107,10 +110,21 @@ def test_uv_environments_limit_the_grid(tmp_path: Path) -> None:
 # --- poetry.lock -----------------------------------------------------------------------
 
 
-def test_poetry_lock_without_package_markers_is_not_guessed() -> None:
-    # poetry 1.8 (lock-version 2.0): two numpy versions chosen by python version in
-    # pyproject.toml; the lock records no marker on either.
-    assert lc005(PROJECTS / "poetry-multiple-versions" / "poetry.lock") == []
+@pytest.mark.parametrize("project", ["poetry-multiple-versions", "poetry-legacy-multiple-versions"])
+def test_poetry_lock_without_package_markers_is_not_guessed(project: str) -> None:
+    # poetry 1.8 (lock-version 2.0) and 1.2 (1.1): two idna versions chosen by Python
+    # version in pyproject.toml; the lock records no marker on either, and requests'
+    # `idna>=2.5,<4` edge admits both. A note says LC005 could not judge them.
+    path = PROJECTS / project / "poetry.lock"
+    assert lc005(path) == []
+    report = run([Target(str(path), LockFormat.POETRY)], lambda _p: Settings())
+    assert [n.message.split()[0] for n in report.notes] == ["idna"]
+
+
+def test_poetry_lock_2_1_markers_are_still_judged(tmp_path: Path) -> None:
+    lock = copy("poetry-multiple-versions", tmp_path) / "poetry.lock"
+    lock.write_text(lock.read_text().replace('lock-version = "2.0"', 'lock-version = "2.1"'))
+    assert [f.package for f in lc005(lock)] == ["idna"]
 
 
 # --- requirements files -----------------------------------------------------------------

@@ -11,6 +11,7 @@ from lockcheck.config import Settings
 from lockcheck.discover import Target
 from lockcheck.engine import run
 from lockcheck.findings import Finding
+from lockcheck.model import LockFormat
 from lockcheck.parsers import detect_format
 
 PROJECTS = Path(__file__).resolve().parents[2] / "fixtures" / "projects"
@@ -74,3 +75,13 @@ def test_sdist_of_another_project(tmp_path: Path, lock: str) -> None:
 )
 def test_names_that_agree_or_say_nothing(tmp_path: Path, name: str) -> None:
     assert lc009(mutated(tmp_path, "small-app/poetry.lock", SDIST, name)) == []
+
+
+def test_poetry_1_1_entries_keep_only_their_own_files() -> None:
+    from lockcheck.parsers import parse_lockfile
+
+    path = PROJECTS / "poetry-legacy-multiple-versions" / "poetry.lock"
+    lock = parse_lockfile(str(path), LockFormat.POETRY)
+    files = {p.version: sorted(a.filename or "" for a in p.artifacts) for p in lock.packages}
+    assert files["3.6"] == ["idna-3.6-py3-none-any.whl", "idna-3.6.tar.gz"]
+    assert files["3.7"] == ["idna-3.7-py3-none-any.whl", "idna-3.7.tar.gz"]
