@@ -123,8 +123,42 @@ def test_poetry_lock_without_package_markers_is_not_guessed(project: str) -> Non
 
 def test_poetry_lock_2_1_markers_are_still_judged(tmp_path: Path) -> None:
     lock = copy("poetry-multiple-versions", tmp_path) / "poetry.lock"
-    lock.write_text(lock.read_text().replace('lock-version = "2.0"', 'lock-version = "2.1"'))
-    assert [f.package for f in lc005(lock)] == ["idna"]
+    text = lock.read_text().replace('lock-version = "2.0"', 'lock-version = "2.1"')
+    lock.write_text(text)
+    (finding,) = lc005(lock)
+    assert finding.package == "idna"
+    assert "Python 3.9" in finding.message  # python-versions = ">=3.9,<3.14"
+    # Poetry's own constraint syntax: `^3.11` starts the grid at 3.11.
+    lock.write_text(text.replace('python-versions = ">=3.9,<3.14"', 'python-versions = "^3.11"'))
+    (finding,) = lc005(lock)
+    assert "Python 3.11" in finding.message
+
+
+# --- pylock.toml -----------------------------------------------------------------------
+
+
+def _pylock_with_two_urllib3(tmp_path: Path, header: str) -> Path:
+    # The uv-exported pylock.toml of small-app, with its `urllib3` entry repeated at
+    # another version for Windows only.
+    text = (PROJECTS / "small-app" / "pylock.toml").read_text()
+    start = text.index('[[packages]]\nname = "urllib3"')
+    end = text.find("[[packages]]", start + 1)
+    block = text[start : end if end != -1 else len(text)]
+    other = block.replace('version = "', 'marker = "sys_platform == \'win32\'"\nversion = "0.', 1)
+    path = tmp_path / "pylock.toml"
+    path.write_text(text.replace('requires-python = ">=3.10"\n', header) + "\n" + other)
+    return path
+
+
+def test_pylock_overlap_is_found_and_shown_within_requires_python(tmp_path: Path) -> None:
+    path = _pylock_with_two_urllib3(tmp_path, 'requires-python = ">=3.12"\n')
+    (finding,) = lc005(path)
+    assert "win32, Python 3.12" in finding.message
+
+
+def test_pylock_environments_limit_the_grid(tmp_path: Path) -> None:
+    header = 'requires-python = ">=3.10"\nenvironments = ["sys_platform == \'linux\'"]\n'
+    assert lc005(_pylock_with_two_urllib3(tmp_path, header)) == []
 
 
 # --- requirements files -----------------------------------------------------------------

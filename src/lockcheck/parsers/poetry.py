@@ -78,8 +78,33 @@ def parse(path: str) -> Lockfile:
         manifests=tuple(manifests),
         files=(path,),
         notes=notes,
-        requires_python=metadata.string("python-versions"),
+        requires_python=python_specifier(metadata.string("python-versions")),
     )
+
+
+def python_specifier(constraint: str | None) -> str | None:
+    """Poetry's python constraint as a PEP 440 specifier, or None (any Python) when it is
+    a union or a form this does not know: `^3.9` is `>=3.9,<4.0`, `~3.9` is `>=3.9,<3.10`."""
+    if not constraint or "||" in constraint or "|" in constraint:
+        return None
+    parts = []
+    for part in re.split(r"\s*,\s*|\s+(?=[<>=!~^])", constraint.strip()):
+        found = re.fullmatch(r"([\^~])\s*(\d+)(?:\.(\d+))?(?:\.\d+)*", part)
+        if found:
+            major, minor = int(found.group(2)), int(found.group(3) or 0)
+            caret = found.group(1) == "^" or found.group(3) is None  # `~3` is `^3`
+            upper = f"{major + 1}.0" if caret else f"{major}.{minor + 1}"
+            parts += [f">={part.lstrip('^~').strip()}", f"<{upper}"]
+        elif part and part != "*":
+            parts.append(part if part[0] in "<>=!~" else f"=={part}")
+    specifier = ",".join(parts)
+    from packaging.specifiers import InvalidSpecifier, SpecifierSet
+
+    try:
+        SpecifierSet(specifier)
+    except InvalidSpecifier:
+        return None
+    return specifier or None
 
 
 def _unknown_markers(

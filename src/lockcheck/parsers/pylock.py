@@ -51,6 +51,7 @@ def parse(path: str) -> Lockfile:
         generated_by=generator_command(document.text),
         files=(path,),
         requires_python=root.string("requires-python"),
+        supported_markers=tuple(root.strings("environments")),
     )
 
 
