@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -85,3 +86,17 @@ def test_poetry_1_1_entries_keep_only_their_own_files() -> None:
     files = {p.version: sorted(a.filename or "" for a in p.artifacts) for p in lock.packages}
     assert files["3.6"] == ["idna-3.6-py3-none-any.whl", "idna-3.6.tar.gz"]
     assert files["3.7"] == ["idna-3.7-py3-none-any.whl", "idna-3.7.tar.gz"]
+
+
+def test_requirements_direct_url_wheel_of_another_project(write: Callable[..., Path]) -> None:
+    # pip refuses it too ("has inconsistent name"); an archive URL may be named anything.
+    digest = "sha256:" + "a" * 64
+    path = write(
+        "requirements.txt",
+        f"bar @ https://files.example.test/foo-1.0-py3-none-any.whl --hash={digest}\n"
+        f"foo @ https://files.example.test/foo-1.0-py3-none-any.whl --hash={digest}\n"
+        f"baz @ https://example.test/archive/qux-2.0.tar.gz --hash={digest}\n",
+    )
+    (finding,) = lc009(path)
+    assert finding.location.line == 1
+    assert "project foo" in finding.message
