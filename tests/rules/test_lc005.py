@@ -203,3 +203,50 @@ def test_requirements_fix_changes_the_outcome(write: Writer) -> None:
 def test_requirements_two_different_pins_still_conflict(write: Writer) -> None:
     path = write("requirements.txt", f"foo==1.0 --hash={H1}\nfoo==2.0 --hash={H2}\n")
     assert len(lc005(path)) == 1
+
+
+WHEEL = "https://files.example.test/foo-{}-py3-none-any.whl --hash=" + H1
+COMMIT = "a" * 40
+
+
+@pytest.mark.parametrize(
+    "lines",
+    [
+        ["foo==1.0 --hash=" + H2, "foo @ " + WHEEL.format("1.0")],  # the pin's own file
+        ["foo", f"foo @ git+https://git.example.test/foo.git@{COMMIT}"],  # pip takes the URL
+        ["foo>=1", "foo @ " + WHEEL.format("1.2")],
+        # A checkout whose version the file does not say: a range cannot be judged.
+        ["foo>=2", f"foo @ git+https://git.example.test/foo.git@{COMMIT}"],
+    ],
+)
+def test_requirements_direct_references_that_agree(write: Writer, lines: list[str]) -> None:
+    assert lc005(write("requirements.txt", "\n".join(lines) + "\n")) == []
+
+
+@pytest.mark.parametrize(
+    "lines",
+    [
+        ["foo==1.0 --hash=" + H2, "foo @ " + WHEEL.format("2.0")],
+        ["foo>=2", "foo @ " + WHEEL.format("1.0")],
+        [
+            f"foo @ git+https://git.example.test/foo.git@{COMMIT}",
+            f"foo @ git+https://git.example.test/fork.git@{COMMIT}",
+        ],
+    ],
+)
+def test_requirements_direct_references_that_conflict(write: Writer, lines: list[str]) -> None:
+    assert [f.location.line for f in lc005(write("requirements.txt", "\n".join(lines) + "\n"))] == [
+        2
+    ]
+
+
+def test_pylock_entries_without_version_compare_their_files(tmp_path: Path) -> None:
+    # PEP 751 lets `version` out; the files still say which release each entry is.
+    path = _pylock_with_two_urllib3(tmp_path, 'requires-python = ">=3.10"\n')
+    text = path.read_text()
+    path.write_text(text.replace('version = "2.8.0"\n', "").replace('version = "0.2.8.0"\n', ""))
+    assert lc005(path) == []  # both name urllib3 2.8.0 in their files: one release
+    other = path.read_text()
+    tail = other.rindex('name = "urllib3"')
+    path.write_text(other[:tail] + other[tail:].replace("urllib3-2.8.0", "urllib3-2.7.0"))
+    assert [f.package for f in lc005(path)] == ["urllib3"]

@@ -37,6 +37,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterator
 
+from lockcheck import filenames
 from lockcheck.findings import Finding, Severity
 from lockcheck.markers import choose_conflicts, describe, overlap, supported
 from lockcheck.model import LockedPackage, Lockfile, LockFormat, SourceKind
@@ -45,7 +46,7 @@ from lockcheck.rules.base import RuleContext, define
 
 
 def _pin(package: LockedPackage) -> tuple[str, str | None, str, str | None]:
-    return (package.specifier, package.version, package.source.kind.value, package.source.url)
+    return (package.specifier, _version(package), package.source.kind.value, package.source.url)
 
 
 def check(lock: Lockfile, ctx: RuleContext) -> Iterator[Finding]:
@@ -79,21 +80,44 @@ def check(lock: Lockfile, ctx: RuleContext) -> Iterator[Finding]:
 
 
 def _agree(first: LockedPackage, second: LockedPackage) -> bool:
-    """A pin and an entry that admits it (`foo`, `foo>=1`, a constraint) ask for one thing;
-    so do two ranges with no pin (LC001's business)."""
-    if (
-        first.source.kind is not SourceKind.REGISTRY
-        or second.source.kind is not SourceKind.REGISTRY
-    ):
-        return False
-    if first.source.url != second.source.url:
-        return False
-    if first.version is not None and second.version is not None:
-        return _same_version(first.version, second.version)
-    pinned, other = (first, second) if first.version is not None else (second, first)
-    if pinned.version is None:
-        return True
-    return _admits(other.specifier, pinned.version)
+    """Entries that ask for one thing: a name or a range (`foo`, `foo>=1`, a constraint)
+    beside a pin or a file it admits, two ranges (LC001's business), or the same version
+    from the same index."""
+    for loose, other in ((first, second), (second, first)):
+        if _loose(loose):
+            version = _version(other)
+            # A direct URL or VCS checkout whose version the lock does not say: cannot
+            # tell that the range excludes it, so no finding.
+            return version is None or _admits(loose.specifier, version)
+    registry = [p for p in (first, second) if p.source.kind is SourceKind.REGISTRY]
+    if not registry:
+        return False  # two different URLs or checkouts for one name: pip refuses that
+    if len(registry) == 2 and first.source.url != second.source.url:
+        return False  # the same version from two indexes is two different files
+    # A pin beside a pin, or beside `foo @ https://.../foo-1.0-py3-none-any.whl`: the same
+    # release unless a version says otherwise (a file that names none cannot be judged).
+    one, two = _version(first), _version(second)
+    return one is None or two is None or _same_version(one, two)
+
+
+def _loose(package: LockedPackage) -> bool:
+    """A name or a range: an index entry that names neither a version nor a file."""
+    return (
+        package.source.kind is SourceKind.REGISTRY
+        and package.version is None
+        and not package.artifacts
+    )
+
+
+def _version(package: LockedPackage) -> str | None:
+    """The version an entry installs: its pin, or what its archive's filename says."""
+    if package.version is not None:
+        return package.version
+    for artifact in package.artifacts:
+        for reading in filenames.readings(artifact.filename or ""):
+            if reading.project == package.name:
+                return reading.version
+    return None
 
 
 def _same_version(first: str, second: str) -> bool:
