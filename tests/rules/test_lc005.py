@@ -250,3 +250,19 @@ def test_pylock_entries_without_version_compare_their_files(tmp_path: Path) -> N
     tail = other.rindex('name = "urllib3"')
     path.write_text(other[:tail] + other[tail:].replace("urllib3-2.8.0", "urllib3-2.7.0"))
     assert [f.package for f in lc005(path)] == ["urllib3"]
+
+
+def test_uv_conflict_reached_through_a_choice_names_it(tmp_path: Path) -> None:
+    # The old-idna group also pulls in six 1.16.0: `--extra current --group old-idna`
+    # installs both six versions, and the message says which choice does it.
+    lock = copy("uv-conflicts", tmp_path) / "uv.lock"
+    text = lock.read_text()
+    edge = '{ name = "six", version = "1.16.0", source = { registry = "https://index.test/simple" } },\n'
+    old = 'old-idna = [\n    { name = "idna"'
+    assert old in text
+    lock.write_text(text.replace(old, "old-idna = [\n    " + edge + '    { name = "idna"'))
+    (finding,) = lc005(lock)
+    assert finding.package == "six"
+    assert "with extra 'current' of conflicting-app, group 'old-idna' of conflicting-app" in (
+        finding.message
+    )
