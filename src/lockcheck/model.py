@@ -114,6 +114,13 @@ class LockedPackage:
     artifacts: tuple[Artifact, ...] = ()
     is_project: bool = False  # the root project or a workspace member: the user's own code
     is_constraint: bool = False  # from a -c constraints file
+    # False when the lock cannot say where the entry applies (poetry before lock-version
+    # 2.1 keeps markers on the parents' dependency edges only): LC005 must not guess.
+    marker_known: bool = True
+    # uv.lock with `conflicts`: the choices of conflicting extras/groups (each a set of
+    # items encoded as uv writes them in markers, `extra-5-myapp-cpu`) under which this
+    # entry is installed. None when the lock declares no conflicts.
+    activations: tuple[frozenset[str], ...] | None = None
 
     @property
     def all_hashes(self) -> tuple[Hash, ...]:
@@ -189,6 +196,10 @@ class Lockfile:
     files: tuple[str, ...] = field(default=())
     # What the parser could not judge; the engine passes these on to the Report.
     notes: tuple[Note, ...] = ()
+    # The environments the lock is for: its requires-python and (uv `environments`) the
+    # markers of which one must hold. Marker checks look only at these environments.
+    requires_python: str | None = None
+    supported_markers: tuple[str, ...] = ()
 
 
 def registry_indexes(packages: tuple[LockedPackage, ...]) -> tuple[IndexRef, ...]:

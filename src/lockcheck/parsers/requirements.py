@@ -65,7 +65,9 @@ _REMOTE = re.compile(r"^(https?|ftp)://", re.IGNORECASE)
 def parse(path: str) -> Lockfile:
     """Read a requirements file and everything it includes into a Lockfile."""
     reader = _Reader()
-    reader.read(path, is_constraint=False, stack=())
+    # A file named constraints*.txt is what pip reads with -c: it constrains, installs nothing.
+    named_constraints = os.path.basename(path).lower().startswith("constraints")
+    reader.read(path, is_constraint=named_constraints, stack=())
     return Lockfile(
         generated_by=reader.generated_by,
         path=path,
