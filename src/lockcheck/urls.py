@@ -12,7 +12,12 @@ from lockcheck.model import Location, LockedPackage, Lockfile
 # pip expands ${VAR} in requirements files; uv and poetry read credentials from the
 # environment. A reference to a variable is how credentials *should* be written.
 _ENV_REFERENCE = re.compile(r"^\$\{[A-Za-z0-9_]+\}$|^\$[A-Za-z_][A-Za-z0-9_]*$")
-_CREDENTIALS_IN_TEXT = re.compile(r"(?P<scheme>[A-Za-z][A-Za-z0-9+.-]*://)(?P<auth>[^/@\s]+)@")
+# A match may start only where a run of scheme characters starts: tried from every
+# position inside a long run, the scheme part would rescan the run each time (quadratic).
+# A run starting with a non-letter ("1https://") is still matched, so nothing escapes.
+_CREDENTIALS_IN_TEXT = re.compile(
+    r"(?P<scheme>(?<![A-Za-z0-9+.-])[A-Za-z0-9+.-]*://)(?P<auth>[^/@\s]+)@"
+)
 INSECURE_SCHEMES = frozenset({"http", "ftp", "git", "svn", "bzr", "hg", "static-http"})
 
 

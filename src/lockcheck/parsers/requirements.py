@@ -39,8 +39,10 @@ from lockcheck.parsers.text import generator_command, read_text
 
 _NAME = r"[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?"
 # The common shape of a locked line, read without packaging; anything else takes the slow path.
+# No two adjacent parts can match the same whitespace (the space after extras belongs to
+# the extras group): otherwise a long run of spaces is split every way, quadratically.
 _PINNED = re.compile(
-    rf"^(?P<name>{_NAME})\s*(?:\[(?P<extras>[^\]]*)\])?\s*(?P<op>===|==)\s*"
+    rf"^(?P<name>{_NAME})\s*(?:\[(?P<extras>[^\]]*)\]\s*)?(?P<op>===|==)\s*"
     r"(?P<version>[^\s;,]+)\s*(?:;(?P<marker>.*))?$"
 )
 # PEP 440 public version (with optional local part), case-insensitive.
