@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from types import MappingProxyType
@@ -98,15 +98,24 @@ class Overrides(NamedTuple):
 
 def find_config(start: Path) -> Path | None:
     """The nearest lockcheck.toml, or pyproject.toml with [tool.lockcheck], at or above start."""
-    directory = start if start.is_dir() else start.parent
+    directory = start if _is(start, Path.is_dir) else start.parent
     for candidate in (directory.resolve(), *directory.resolve().parents):
         own = candidate / "lockcheck.toml"
-        if own.is_file():
+        if _is(own, Path.is_file):
             return own
         pyproject = candidate / "pyproject.toml"
-        if pyproject.is_file() and _has_tool_table(pyproject):
+        if _is(pyproject, Path.is_file) and _has_tool_table(pyproject):
             return pyproject
     return None
+
+
+def _is(path: Path, test: Callable[[Path], bool]) -> bool:
+    """Path.is_file/is_dir, with a directory lockcheck may not enter holding neither (the
+    scan reports that directory itself)."""
+    try:
+        return test(path)
+    except OSError:
+        return False
 
 
 def _has_tool_table(pyproject: Path) -> bool:
