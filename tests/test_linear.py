@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import shlex
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -19,8 +20,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from lockcheck.errors import LockfileError
-from lockcheck.model import SourceKind
-from lockcheck.parsers import poetry, requirements, uv
+from lockcheck.model import SourceKind, UrlRole
+from lockcheck.parsers import poetry, requirements, shell_words, uv
 from lockcheck.parsers.requirements_syntax import logical_lines, strip_comment
 from lockcheck.parsers.toml_document import TomlDocument
 from lockcheck.urls import redact
@@ -49,6 +50,32 @@ def test_redaction_hides_everything_the_old_pattern_hid(text: str) -> None:
     for match in OLD_CREDENTIALS.finditer(text):
         secret = match.group("auth")
         assert f"{match.group('scheme')}{secret}@" not in redacted
+
+
+@settings(max_examples=600, deadline=None)
+@given(st.text(alphabet="ab \t\n\r'\"\\#\u00a0", max_size=16))
+def test_option_words_agree_with_shlex(text: str) -> None:
+    try:
+        expected: list[str] | str = shlex.split(text)
+    except ValueError as exc:
+        expected = f"error: {exc}"
+    try:
+        got: list[str] | str = shell_words.split(text)
+    except ValueError as exc:
+        got = f"error: {exc}"
+    assert got == expected
+
+
+def test_long_option_value(write: Writer) -> None:
+    # shlex copies a token once per character: this value took minutes.
+    value = "a1+.-" * (LONG // 5)
+    lock = requirements.parse(
+        str(write("requirements.txt", f"--find-links '{value}'\n--extra-index-url {value}x\n"))
+    )
+    assert [(ref.role, ref.url) for ref in lock.indexes] == [
+        (UrlRole.FIND_LINKS, value),
+        (UrlRole.EXTRA_INDEX, f"{value}x"),
+    ]
 
 
 def packages(write: Writer, text: str) -> list[Any]:

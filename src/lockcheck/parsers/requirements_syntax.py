@@ -138,13 +138,15 @@ def parse_options(options: str) -> LineOptions:
 
 def _parse_with_pip(options: str, into: LineOptions) -> None:
     """The slow path: pip-requirements-parser's optparse grammar, for anything but hashes."""
-    import shlex
-
     import pip_requirements_parser as prp
+
+    from lockcheck.parsers import shell_words  # shlex.split, in linear time
 
     parser = prp.build_parser()
     try:
-        values, arguments = parser.parse_args(shlex.split(options), parser.get_default_values())
+        values, arguments = parser.parse_args(
+            shell_words.split(options), parser.get_default_values()
+        )
     except prp.OptionParsingError as exc:
         message = str(exc.msg).strip().removeprefix("pip_requirements_parser: error: ")
         raise OptionError(message) from None
