@@ -11,29 +11,17 @@ from __future__ import annotations
 
 import os
 
-_ROOTS: dict[str, str | None] = {}
-
 
 def repository_root(directory: str) -> str | None:
     """The nearest directory at or above ``directory`` (absolute) that holds ``.git``."""
-    climbed: list[str] = []
     current = directory
-    found: str | None = None
     while True:
-        if current in _ROOTS:
-            found = _ROOTS[current]
-            break
-        climbed.append(current)
         if os.path.lexists(os.path.join(current, ".git")):
-            found = current
-            break
+            return current
         parent = os.path.dirname(current)
         if parent == current:
-            break
+            return None
         current = parent
-    for seen in climbed:
-        _ROOTS[seen] = found
-    return found
 
 
 def boundary_for(path: str, scanned_root: str | None = None) -> str:
@@ -54,5 +42,6 @@ def is_inside(path: str, boundary: str) -> bool:
 
 
 def outside_message(boundary: str) -> str:
+    """Why a file is not read: ``... outside the repository; not read``."""
     where = "repository" if repository_root(boundary) == boundary else "checked directory"
-    return f"links to a file outside the {where}; not followed"
+    return f"leads outside the {where}; not read"

@@ -67,7 +67,8 @@ def discover(
         for target in found:
             boundary = boundary_for(target.path, target.root)
             if not is_inside(target.path, boundary):
-                errors.append(ErrorEntry.of(target.path, None, outside_message(boundary)))
+                why = f"is a symlink that {outside_message(boundary)}"
+                errors.append(ErrorEntry.of(target.path, None, why))
                 continue
             key = os.path.realpath(target.path)
             if key not in seen:

@@ -32,7 +32,7 @@ def read_text(path: str, boundary: str | None = None) -> str:
     if boundary is None:
         boundary = repository_root(os.path.dirname(os.path.abspath(path)))
     if boundary is not None and not is_inside(path, boundary):
-        raise LockfileError(path, None, outside_message(boundary))
+        raise LockfileError(path, None, f"is a symlink that {outside_message(boundary)}")
     return decode(path, read_regular_file(path))
 
 
