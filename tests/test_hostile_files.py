@@ -256,6 +256,10 @@ def test_unreadable_subdirectory_is_an_error(shared_dir: Path) -> None:
     assert "Traceback" not in named.stderr
     assert named.stderr.endswith("locked: error: cannot list directory: permission denied\n")
 
+    inside = run_as_nobody("check", str(locked / "requirements.txt"), cwd=shared_dir)
+    assert inside.returncode == 2
+    assert inside.stderr.endswith("locked/requirements.txt: error: permission denied\n")
+
 
 def test_very_deep_tree(tmp_path: Path) -> None:
     directory = tmp_path / "deep"

@@ -62,7 +62,7 @@ def discover(
             fmt = detect_format(path) or LockFormat.REQUIREMENTS
             found = [Target(path, fmt, os.path.dirname(os.path.abspath(path)))]
         else:
-            errors.append(ErrorEntry.of(path, None, "no such file or directory"))
+            errors.append(ErrorEntry.of(path, None, _missing(path)))
             continue
         for target in found:
             boundary = boundary_for(target.path, target.root)
@@ -75,6 +75,17 @@ def discover(
                 seen.add(key)
                 targets.append(target)
     return targets, errors
+
+
+def _missing(path: str) -> str:
+    """Why a named path cannot be looked at: absent, or in a directory we may not enter."""
+    try:
+        os.lstat(path)
+    except PermissionError:
+        return "permission denied"
+    except OSError:
+        pass
+    return "no such file or directory"
 
 
 class _GitView(NamedTuple):
