@@ -110,7 +110,8 @@ def _walk(root: str, base: str, exclude: tuple[str, ...], errors: list[ErrorEntr
                 entries = sorted(listing, key=lambda e: e.name)
         except OSError as exc:
             why = "permission denied" if isinstance(exc, PermissionError) else exc.strerror
-            errors.append(ErrorEntry.of(directory, None, f"cannot list directory: {why or exc}"))
+            where = os.path.normpath(directory)
+            errors.append(ErrorEntry.of(where, None, f"cannot list directory: {why or exc}"))
             continue
         subdirectories = []
         for entry in entries:
