@@ -55,7 +55,9 @@ def _digest(i: int, j: int) -> str:
 
 
 def comment_after_spaces(n: int) -> str:
-    return f"six==1.16.0{' ' * n}# via x{' ' * n}#\n"
+    # Whitespace runs that a "#" does not end: pip's comment pattern retries each start.
+    spaces = " " * n
+    return f"six==1.16.0{spaces}--hash=sha256:{DIGEST}{spaces}# via{spaces}x#\n"
 
 
 def spaces_in_a_pin(n: int) -> str:

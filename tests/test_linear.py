@@ -83,8 +83,11 @@ def packages(write: Writer, text: str) -> list[Any]:
 
 
 def test_long_whitespace_before_a_comment(write: Writer) -> None:
-    found = packages(write, f"six==1.16.0{' ' * LONG}# via x{' ' * LONG}#\n")
+    # pip's pattern retries every start inside a whitespace run that a "#" does not end.
+    spaces = " " * LONG
+    found = packages(write, f"six==1.16.0{spaces}--hash=sha256:{DIGEST}{spaces}# via{spaces}x#\n")
     assert [(p.name, p.version) for p in found] == [("six", "1.16.0")]
+    assert [h.digest for h in found[0].hashes] == [DIGEST]
 
 
 def test_long_whitespace_without_a_comment_sign_is_kept(write: Writer) -> None:
@@ -131,8 +134,12 @@ def test_many_continuations_with_comments(write: Writer) -> None:
 
 
 def test_logical_lines_of_hostile_text() -> None:
-    text = f"a{' ' * LONG}#x\n{' ' * LONG}# only a comment\nb==1 \\\n{' ' * LONG}#c\n"
-    assert [(n.number, n.text) for n in logical_lines(text)] == [(1, "a"), (3, "b==1")]
+    spaces = " " * LONG
+    text = f"a{spaces}b{spaces}#x\n{spaces}# only a comment\nb==1 \\\n{spaces}c #c\n"
+    assert [(n.number, n.text) for n in logical_lines(text)] == [
+        (1, f"a{spaces}b"),
+        (3, f"b==1 {spaces}c"),
+    ]
 
 
 def test_redacting_long_runs_of_scheme_characters() -> None:
