@@ -113,7 +113,10 @@ def test_nfkc_invalid_index_host_is_one_error_line(write: Writer, where: str) ->
     assert result.exit_code == 2
     assert "pa55word" not in result.stdout + result.stderr
     (error,) = result.stderr.splitlines()
-    assert "invalid index URL https://ex\u2100ample.test/simple" in error
+    # From the lockfile it is refused while parsing, from the command line when verifying:
+    # either way one line that names the URL without its password.
+    assert "invalid index URL" in error
+    assert "ex\u2100ample.test/simple" in error
 
 
 # --- item 4: a .netrc default entry -----------------------------------------------------------

@@ -89,6 +89,8 @@ class SettingsResolver:
 def execute(request: CheckRequest) -> int:
     if request.isolated and request.config is not None:
         return _usage("--isolated and --config exclude each other: --isolated reads no config")
+    if request.output is not None and str(request.output) == "-":
+        request = request._replace(output=None)  # "-o -": standard output
     if request.config is not None and not request.config.is_file():
         return _usage(f"--config {request.config}: no such file")
     overrides = Overrides(
@@ -172,15 +174,36 @@ def _usage(message: str) -> int:
 
 
 def write_atomically(path: Path, content: str) -> None:
-    """Write to a temporary file beside ``path`` and rename it over: never a half file."""
+    """Replace a regular (or new) file with a temporary file renamed over it: never a half
+    file. Anything else is written through, as a shell redirection does: renaming over
+    ``/dev/null`` as root would replace the device with a file for every other program,
+    and renaming over a symlink or FIFO would replace it instead of writing to it."""
+    import stat
     import tempfile
 
+    try:
+        mode = os.lstat(path).st_mode
+    except FileNotFoundError:
+        mode = None
+    if mode is not None and not stat.S_ISREG(mode):
+        with open(path, "w", encoding="utf-8") as handle:
+            handle.write(content)
+        return
+    # mkstemp makes the file 0600: give it the mode it replaces, or a new file's mode.
+    permissions = stat.S_IMODE(mode) if mode is not None else 0o666 & ~_umask()
     directory = path.parent if str(path.parent) else Path(".")
     fd, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=directory)
     try:
+        os.fchmod(fd, permissions)
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
             handle.write(content)
         os.replace(temporary, path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+
+
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask

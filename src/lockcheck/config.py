@@ -9,18 +9,21 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any, NamedTuple
 
-from lockcheck.errors import ConfigError
+from lockcheck.errors import ConfigError, LockfileError
 from lockcheck.findings import Severity
 from lockcheck.model import Note, normalize_name
+from lockcheck.parsers.text import read_regular_file
 from lockcheck.tomlcompat import toml_module
 
 DEFAULT_WAIVER_MAX_DAYS = 90
+MAX_WAIVER_DAYS = 3650
+MAX_CONFIG_BYTES = 4 * 1024 * 1024
 _KEYS = {
     "select",
     "ignore",
@@ -105,23 +108,32 @@ class Overrides(NamedTuple):
 
 def find_config(start: Path) -> Path | None:
     """The nearest lockcheck.toml, or pyproject.toml with [tool.lockcheck], at or above start."""
-    directory = start if start.is_dir() else start.parent
+    directory = start if _is(start, Path.is_dir) else start.parent
     for candidate in (directory.resolve(), *directory.resolve().parents):
         own = candidate / "lockcheck.toml"
-        if own.is_file():
+        if _is(own, Path.is_file):
             return own
         pyproject = candidate / "pyproject.toml"
-        if pyproject.is_file() and _has_tool_table(pyproject):
+        if _is(pyproject, Path.is_file) and _has_tool_table(pyproject):
             return pyproject
     return None
+
+
+def _is(path: Path, test: Callable[[Path], bool]) -> bool:
+    """Path.is_file/is_dir, with a directory lockcheck may not enter holding neither (the
+    scan reports that directory itself)."""
+    try:
+        return test(path)
+    except OSError:
+        return False
 
 
 def _has_tool_table(pyproject: Path) -> bool:
     # A cheap textual test first: most pyproject files have no [tool.lockcheck] at all.
     try:
-        text = pyproject.read_text(encoding="utf-8", errors="replace")
-    except OSError:
-        return False
+        text = read_regular_file(str(pyproject), MAX_CONFIG_BYTES).decode("utf-8", "replace")
+    except LockfileError:
+        return False  # a FIFO or a device is no configuration: it would hang the run
     return "tool.lockcheck" in text or re.search(r"^\s*\[tool\]", text, re.M) is not None
 
 
@@ -129,10 +141,9 @@ def load_settings(path: Path, today: dt.date | None = None) -> Settings:
     """Read and validate one configuration file."""
     shown = str(path)
     try:
-        raw = path.read_bytes()
-        text = raw.decode("utf-8")
-    except OSError as exc:
-        raise ConfigError(f"cannot read: {exc.strerror or exc}", shown) from None
+        text = read_regular_file(shown, MAX_CONFIG_BYTES).decode("utf-8")
+    except LockfileError as exc:
+        raise ConfigError(f"cannot read: {exc.message}", shown) from None
     except UnicodeDecodeError:
         raise ConfigError("not valid UTF-8", shown) from None
     tomllib = toml_module()
@@ -140,6 +151,8 @@ def load_settings(path: Path, today: dt.date | None = None) -> Settings:
         document = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"invalid TOML: {exc}", shown, _toml_error_line(exc)) from None
+    except RecursionError:
+        raise ConfigError("invalid TOML: nested too deeply", shown) from None
     if path.name == "pyproject.toml":
         table = document.get("tool", {}).get("lockcheck", {})
         prefix = "tool.lockcheck."
@@ -230,6 +243,8 @@ def _settings_from_table(
     max_days = table.get("waiver-max-days", DEFAULT_WAIVER_MAX_DAYS)
     if not isinstance(max_days, int) or isinstance(max_days, bool) or max_days < 1:
         raise bad("waiver-max-days", "must be a positive whole number of days")
+    if max_days > MAX_WAIVER_DAYS:  # also keeps today + max_days a valid date
+        raise bad("waiver-max-days", f"must be at most {MAX_WAIVER_DAYS} days (ten years)")
     changes["waiver_max_days"] = max_days
     changes["waivers"] = _waivers(table.get("waiver", []), text, path, prefix, today, max_days)
     return replace(settings, **changes)

@@ -166,7 +166,7 @@ def _parse_all(
         try:
             settings = settings_for(target.path)
             validate(settings)
-            lock = parse_lockfile(target.path, target.format)
+            lock = parse_lockfile(target.path, target.format, target.root)
         except LockfileError as exc:
             errors.append(ErrorEntry.of(exc.path, exc.line, exc.message))
             continue

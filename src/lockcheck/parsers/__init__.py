@@ -27,12 +27,17 @@ def detect_format(path: str) -> LockFormat | None:
     return None
 
 
-def parse_lockfile(path: str, fmt: LockFormat) -> Lockfile:
-    """Parse ``path`` as ``fmt``; raises LockfileError on bad input."""
+def parse_lockfile(path: str, fmt: LockFormat, root: str | None = None) -> Lockfile:
+    """Parse ``path`` as ``fmt``; raises LockfileError on bad input. ``root``: the
+    directory scanned, which bounds includes outside a repository."""
+    return _with_valid_index_urls(_parse(path, fmt, root))
+
+
+def _parse(path: str, fmt: LockFormat, root: str | None) -> Lockfile:
     if fmt is LockFormat.REQUIREMENTS:
         from lockcheck.parsers import requirements
 
-        return requirements.parse(path)
+        return requirements.parse(path, root)
     if fmt is LockFormat.UV:
         from lockcheck.parsers import uv
 
@@ -44,3 +49,20 @@ def parse_lockfile(path: str, fmt: LockFormat) -> Lockfile:
     from lockcheck.parsers import pylock
 
     return pylock.parse(path)
+
+
+def _with_valid_index_urls(lock: Lockfile) -> Lockfile:
+    """An index URL that cannot be parsed (``http://[::1``) is the lock's error, found
+    here, once for every format: every later user of the URL may assume it parses."""
+    from lockcheck.errors import LockfileError
+    from lockcheck.urls import redact, split
+
+    for ref in lock.indexes:
+        if "://" in ref.url and split(ref.url) is None:
+            what = ref.role.value.replace("-url", "")
+            raise LockfileError(
+                ref.location.path,
+                ref.location.line,
+                f"invalid {what} URL {redact(ref.url)!r}: not a valid URL (host or port)",
+            )
+    return lock

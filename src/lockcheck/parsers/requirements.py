@@ -11,6 +11,7 @@ import re
 from typing import Any
 from urllib.parse import urlsplit
 
+from lockcheck.boundary import boundary_for, is_inside, outside_message
 from lockcheck.errors import LockfileError
 from lockcheck.hashes import parse_hash
 from lockcheck.model import (
@@ -39,8 +40,10 @@ from lockcheck.parsers.text import generator_command, read_text
 
 _NAME = r"[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?"
 # The common shape of a locked line, read without packaging; anything else takes the slow path.
+# No two adjacent parts can match the same whitespace (the space after extras belongs to
+# the extras group): otherwise a long run of spaces is split every way, quadratically.
 _PINNED = re.compile(
-    rf"^(?P<name>{_NAME})\s*(?:\[(?P<extras>[^\]]*)\])?\s*(?P<op>===|==)\s*"
+    rf"^(?P<name>{_NAME})\s*(?:\[(?P<extras>[^\]]*)\]\s*)?(?P<op>===|==)\s*"
     r"(?P<version>[^\s;,]+)\s*(?:;(?P<marker>.*))?$"
 )
 # PEP 440 public version (with optional local part), case-insensitive.
@@ -62,9 +65,13 @@ _MAX_INCLUDE_DEPTH = 50
 _REMOTE = re.compile(r"^(https?|ftp)://", re.IGNORECASE)
 
 
-def parse(path: str) -> Lockfile:
-    """Read a requirements file and everything it includes into a Lockfile."""
-    reader = _Reader()
+def parse(path: str, root: str | None = None) -> Lockfile:
+    """Read a requirements file and everything it includes into a Lockfile.
+
+    Includes never leave the repository holding ``path`` (outside a repository: ``root``,
+    the directory scanned, else ``path``'s own directory).
+    """
+    reader = _Reader(boundary_for(path, root))
     # A file named constraints*.txt is what pip reads with -c: it constrains, installs nothing.
     named_constraints = os.path.basename(path).lower().startswith("constraints")
     reader.read(path, is_constraint=named_constraints, stack=())
@@ -83,7 +90,8 @@ def parse(path: str) -> Lockfile:
 class _Reader:
     """Collects what a file and its includes say, following includes as it goes."""
 
-    def __init__(self) -> None:
+    def __init__(self, boundary: str) -> None:
+        self.boundary = boundary
         self.packages: list[LockedPackage] = []
         self.indexes: list[IndexRef] = []
         self.trusted_hosts: list[TrustedHost] = []
@@ -97,7 +105,7 @@ class _Reader:
         real = os.path.realpath(path)
         self._seen.add(real)
         self.files.append(path)
-        text = read_text(path)
+        text = read_text(path, self.boundary)
         if not self.files[1:]:
             self.generated_by = generator_command(text)
         for line in logical_lines(text):
@@ -156,8 +164,14 @@ class _Reader:
                 path, line, f"includes remote file {target!r}; lockcheck reads local files only"
             )
         if target.lower().startswith("file:"):
-            target = urlsplit(target).path
+            try:
+                target = urlsplit(target).path
+            except ValueError as exc:  # file://[x: an invalid IPv6 host
+                raise LockfileError(path, line, f"invalid include URL: {exc}") from None
         nested = os.path.normpath(os.path.join(os.path.dirname(path), target))
+        if not is_inside(nested, self.boundary):
+            # Checked first, so whether a file exists out there is not told either.
+            raise LockfileError(path, line, f"include {target!r} {outside_message(self.boundary)}")
         real = os.path.realpath(nested)
         if real in stack:
             chain = " -> ".join(os.path.basename(p) for p in (*stack, real))

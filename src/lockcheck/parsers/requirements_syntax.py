@@ -13,8 +13,6 @@ import re
 from collections.abc import Iterator
 from typing import NamedTuple
 
-# pip: a comment starts a line or follows whitespace.
-_COMMENT = re.compile(r"(^|\s+)#.*$")
 _QUOTING = re.compile(r"[\"'\\]")
 
 
@@ -28,7 +26,7 @@ def logical_lines(text: str) -> Iterator[LogicalLine]:
     pending: list[str] = []
     first = 0
     for number, line in enumerate(text.splitlines(), start=1):
-        is_comment = "#" in line and _COMMENT.match(line) is not None
+        is_comment = line.lstrip().startswith("#")
         if not line.endswith("\\") or is_comment:
             if is_comment:
                 line = " " + line  # so the comment is still recognised once joined
@@ -47,11 +45,19 @@ def logical_lines(text: str) -> Iterator[LogicalLine]:
 
 
 def _stripped(number: int, line: str) -> Iterator[LogicalLine]:
-    if "#" in line:  # the regex is costly on long joined lines of hashes
-        line = _COMMENT.sub("", line)
-    line = line.strip()
+    line = strip_comment(line).strip()
     if line:
         yield LogicalLine(number, line)
+
+
+def strip_comment(line: str) -> str:
+    """pip's comment rule: a ``#`` at the start of the line or after whitespace starts a
+    comment. pip writes it as ``(^|\\s+)#.*$``, which backtracks quadratically over long
+    runs of whitespace; this finds the same ``#`` with one pass over the line."""
+    at = line.find("#")
+    while at > 0 and not line[at - 1].isspace():
+        at = line.find("#", at + 1)
+    return line if at == -1 else line[:at]
 
 
 def split_args_options(line: str) -> tuple[str, str]:
@@ -132,13 +138,15 @@ def parse_options(options: str) -> LineOptions:
 
 def _parse_with_pip(options: str, into: LineOptions) -> None:
     """The slow path: pip-requirements-parser's optparse grammar, for anything but hashes."""
-    import shlex
-
     import pip_requirements_parser as prp
+
+    from lockcheck.parsers import shell_words  # shlex.split, in linear time
 
     parser = prp.build_parser()
     try:
-        values, arguments = parser.parse_args(shlex.split(options), parser.get_default_values())
+        values, arguments = parser.parse_args(
+            shell_words.split(options), parser.get_default_values()
+        )
     except prp.OptionParsingError as exc:
         message = str(exc.msg).strip().removeprefix("pip_requirements_parser: error: ")
         raise OptionError(message) from None
