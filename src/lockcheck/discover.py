@@ -8,8 +8,10 @@ from collections.abc import Callable, Sequence
 from typing import NamedTuple
 
 from lockcheck.findings import ErrorEntry
-from lockcheck.model import LockFormat
+from lockcheck.model import LockFormat, Note
+from lockcheck.names import looks_hashed_requirements
 from lockcheck.parsers import detect_format
+from lockcheck.targets import by_content, classify_name, lock_like_note, manifest_targets
 
 # Directories that hold other people's code or build output, never the project's locks.
 SKIP_DIRS = frozenset(
@@ -46,19 +48,44 @@ def _no_exclude(root: str) -> tuple[str, tuple[str, ...]]:
     return root, ()
 
 
+class Discovery(NamedTuple):
+    targets: list[Target]
+    errors: list[ErrorEntry]
+    notes: list[Note]
+    # Paths given that were manifests (pyproject.toml, Pipfile): none with a lock is fine.
+    manifests: list[str]
+
+
 def discover(
     paths: Sequence[str], exclude_for: ExcludeFor = _no_exclude
 ) -> tuple[list[Target], list[ErrorEntry]]:
     """Expand files and directories into lockfile targets; missing paths are errors."""
+    found = scan(paths, exclude_for)
+    return found.targets, found.errors
+
+
+def scan(paths: Sequence[str], exclude_for: ExcludeFor = _no_exclude) -> Discovery:
+    """Expand files and directories into lockfile targets, with the errors (missing paths,
+    files of no format lockcheck reads) and notes (lock-like files it cannot read)."""
     targets: list[Target] = []
     errors: list[ErrorEntry] = []
+    notes: list[Note] = []
+    manifests: list[str] = []
     seen: set[str] = set()
     for path in paths:
         if os.path.isdir(path):
-            found = _walk(path, *exclude_for(path))
+            found = _walk(path, *exclude_for(path), notes)
         elif os.path.exists(path) or os.path.islink(path):
-            # A file named on the command line is checked even if its name is unusual.
-            found = [Target(path, detect_format(path) or LockFormat.REQUIREMENTS)]
+            beside = manifest_targets(path)
+            if beside is not None:
+                manifests.append(path)
+                found = [Target(p, f) for p, f in beside]
+            else:
+                fmt = detect_format(path) or by_content(path)
+                if fmt is None:
+                    errors.append(ErrorEntry.of(path, None, unsupported_message(path)))
+                    continue
+                found = [Target(path, fmt)]
         else:
             errors.append(ErrorEntry.of(path, None, "no such file or directory"))
             continue
@@ -67,10 +94,18 @@ def discover(
             if key not in seen:
                 seen.add(key)
                 targets.append(target)
-    return targets, errors
+    return Discovery(targets, errors, notes, manifests)
 
 
-def _walk(root: str, base: str, exclude: tuple[str, ...]) -> list[Target]:
+def unsupported_message(path: str) -> str:
+    from lockcheck.names import SUPPORTED_TEXT, unsupported_tool
+
+    tool = unsupported_tool(os.path.basename(path))
+    what = f"a {tool} lock" if tool else "not a lockfile lockcheck knows"
+    return f"unsupported format ({what}): lockcheck reads {SUPPORTED_TEXT}"
+
+
+def _walk(root: str, base: str, exclude: tuple[str, ...], notes: list[Note]) -> list[Target]:
     visible = _git_visible(root)
     found = []
     for directory, dirnames, filenames in os.walk(root):
@@ -82,13 +117,18 @@ def _walk(root: str, base: str, exclude: tuple[str, ...]) -> list[Target]:
             and not _excluded(os.path.join(directory, d), base, exclude)
         )
         for name in sorted(filenames):
+            kind = classify_name(name, directory)
+            if kind is None:
+                continue  # most files: rejected by name before any path work
             path = os.path.join(directory, name)
-            fmt = detect_format(path)
-            if fmt is None or _excluded(path, base, exclude):
+            if _excluded(path, base, exclude):
                 continue
             if visible is not None and os.path.realpath(path) not in visible:
                 continue  # ignored by git
-            found.append(Target(os.path.normpath(path), fmt))
+            if kind.unsupported is not None:
+                notes.append(lock_like_note(os.path.normpath(path), kind.unsupported))
+            elif kind.format is not None or looks_hashed_requirements(path):
+                found.append(Target(os.path.normpath(path), kind.format or LockFormat.REQUIREMENTS))
     return found
 
 
@@ -107,9 +147,16 @@ def _git_visible(root: str) -> set[str] | None:
         return None
     if result.returncode != 0:
         return None  # not a work tree
-    # Paths come relative to root.
+    # Paths come relative to root. Only names discovery could want are resolved: a large
+    # repository lists tens of thousands of files, and realpath costs system calls.
+    from lockcheck.names import may_matter
+
     names = result.stdout.decode("utf-8", "surrogateescape").split("\0")
-    return {os.path.realpath(os.path.join(root, name)) for name in names if name}
+    return {
+        os.path.realpath(os.path.join(root, name))
+        for name in names
+        if name and may_matter(name.rsplit("/", 1)[-1])
+    }
 
 
 def _is_venv(path: str) -> bool:

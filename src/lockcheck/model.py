@@ -114,6 +114,9 @@ class LockedPackage:
     artifacts: tuple[Artifact, ...] = ()
     is_project: bool = False  # the root project or a workspace member: the user's own code
     is_constraint: bool = False  # from a -c constraints file
+    # The requirements this package declares, as the lock records them (pdm: PEP 508
+    # strings), for rules that walk the dependency graph.
+    dependencies: tuple[str, ...] = ()
 
     @property
     def all_hashes(self) -> tuple[Hash, ...]:
@@ -162,7 +165,7 @@ class FormatVersion:
 class ManifestState:
     """What the lock recorded about its manifest (pyproject.toml) and what it says now.
 
-    ``kind`` is "content-hash" (poetry) or "requires-dist" (uv). The tuples hold the
+    ``kind`` is "content-hash" (poetry, pdm, Pipfile.lock) or "requires-dist" (uv). The tuples hold the
     recorded and current values, normalised, so LC201 only has to compare them.
     """
 
