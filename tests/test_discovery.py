@@ -178,3 +178,40 @@ def test_unlikely_names_cost_no_path_work(tmp_path: Path, monkeypatch: pytest.Mo
     found = scan([str(repo)])
     assert [Path(t.path).name for t in found.targets] == ["requirements.txt"]
     assert not any(p.endswith(".py") for p in resolved)
+
+
+def test_in_a_git_work_tree_the_walk_rules_still_hold(tmp_path: Path) -> None:
+    """git's listing replaces the walk; what the walk skipped is still skipped: ignored
+    files, build and vendored directories, virtualenvs, excluded paths, files deleted
+    from the work tree, and links to files outside the repository."""
+    outside = tmp_path / "outside.txt"
+    outside.write_text(HASHED)
+    repo = tmp_path / "repo"
+    files = [
+        "requirements.txt",
+        "app/requirements/prod.txt",
+        "ignored/requirements.txt",
+        "node_modules/pkg/requirements.txt",
+        "env/requirements.txt",
+        "vendor/requirements.txt",
+        "gone/requirements.txt",
+    ]
+    for name in files:
+        (repo / name).parent.mkdir(parents=True, exist_ok=True)
+        (repo / name).write_text(HASHED)
+    (repo / "env" / "pyvenv.cfg").write_text("")
+    (repo / ".gitignore").write_text("ignored/\n")
+    (repo / "linked-requirements.txt").symlink_to(outside)
+    (repo / "inner-requirements.txt").symlink_to(repo / "app" / "requirements" / "prod.txt")
+    subprocess.run(["git", "init", "-q", str(repo)], check=True)
+    subprocess.run(["git", "-C", str(repo), "add", "gone"], check=True)
+    (repo / "gone" / "requirements.txt").unlink()
+
+    def exclude_for(root: str) -> tuple[str, tuple[str, ...]]:
+        return root, ("vendor",)
+
+    found = scan([str(repo)], exclude_for)
+    assert [Path(t.path).relative_to(repo).as_posix() for t in found.targets] == [
+        "inner-requirements.txt",  # a link inside the repository is followed
+        "requirements.txt",
+    ]  # (app/requirements/prod.txt is the file inner-requirements.txt names: once)

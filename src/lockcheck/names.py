@@ -18,15 +18,8 @@ _EXACT = {
     "pipfile.lock": LockFormat.PIPFILE,
     "pylock.toml": LockFormat.PYLOCK,
 }
-_REQUIREMENTS = (
-    "requirements*.txt",
-    "*-requirements.txt",
-    "*_requirements.txt",
-    "constraints*.txt",
-    "requirements*.lock",
-)
 # Only names ending like this can be anything discovery wants (sniffed .txt included).
-_SUFFIXES = (".lock", ".toml", ".txt", ".pip", ".yml", ".yaml", "pipfile")
+_SUFFIXES = (".lock", ".txt", ".pip", ".toml", ".yml", ".yaml", "pipfile")
 
 # Lock files of tools lockcheck does not read: a scan names them in a note.
 UNSUPPORTED = {
@@ -47,11 +40,21 @@ SUPPORTED_TEXT = "requirements files, uv.lock, poetry.lock, pdm.lock, Pipfile.lo
 
 def may_matter(name: str) -> bool:
     """Cheap first test on a base name: False means discovery can skip the file."""
-    return name.lower().endswith(_SUFFIXES)
+    lower = name.lower()
+    if not lower.endswith(_SUFFIXES):
+        return False
+    if lower.endswith(".toml"):
+        return lower.startswith("pylock") or lower == "pyproject.toml"
+    if lower.endswith((".yml", ".yaml")):
+        return "conda-lock" in lower
+    return True
 
 
 def format_from_name(name: str, parent: str = "") -> LockFormat | None:
-    """The format a base name (and its directory's base name) says, or None."""
+    """The format a base name (and its directory's base name) says, or None.
+
+    String tests, not glob patterns: this runs on every candidate name in a tree.
+    """
     lower = name.lower()
     found = _EXACT.get(lower)
     if found is not None:
@@ -59,11 +62,19 @@ def format_from_name(name: str, parent: str = "") -> LockFormat | None:
     if lower.endswith(".pip"):
         return LockFormat.REQUIREMENTS
     if lower.endswith(".toml"):
-        return LockFormat.PYLOCK if fnmatch.fnmatch(lower, "pylock.*.toml") else None
-    if not lower.endswith((".txt", ".lock")):
+        # pylock.*.toml (PEP 751 names a lock for a purpose so)
+        named = lower.startswith("pylock.") and len(lower) >= len("pylock..toml")
+        return LockFormat.PYLOCK if named else None
+    if lower.endswith(".txt"):
+        if lower.startswith(("requirements", "constraints")):
+            return LockFormat.REQUIREMENTS
+        if lower.endswith(("-requirements.txt", "_requirements.txt")):
+            return LockFormat.REQUIREMENTS
+    elif lower.endswith(".lock"):
+        if lower.startswith("requirements"):
+            return LockFormat.REQUIREMENTS
+    else:
         return None
-    if any(fnmatch.fnmatch(lower, p) for p in _REQUIREMENTS):
-        return LockFormat.REQUIREMENTS
     if parent.lower() == "requirements":
         return LockFormat.REQUIREMENTS
     return None
@@ -74,6 +85,8 @@ def unsupported_tool(name: str) -> str | None:
     lower = name.lower()
     if lower in UNSUPPORTED:
         return UNSUPPORTED[lower]
+    if not lower.endswith((".yml", ".yaml")):
+        return None
     return next((tool for p, tool in _UNSUPPORTED_PATTERNS if fnmatch.fnmatch(lower, p)), None)
 
 

@@ -28,19 +28,26 @@ class NameKind(NamedTuple):
 _SNIFF = NameKind(None, None)
 
 
-def classify_name(name: str, directory: str) -> NameKind | None:
-    """None for a file discovery skips; called on every file in a tree, so cheap first."""
+def classify_name(name: str, parent: str) -> NameKind | None:
+    """None for a file discovery skips; ``parent`` is the base name of its directory.
+    Called on every file in a tree, so cheap first."""
     if not may_matter(name):
         return None
-    found = format_from_name(name)
-    if found is None and name.lower().endswith((".txt", ".lock")):
-        found = format_from_name(name, os.path.basename(os.path.abspath(directory)))
+    found = format_from_name(name, parent)
     if found is not None:
         return NameKind(found, None)
     tool = unsupported_tool(name)
     if tool is not None:
         return NameKind(None, tool)
     return _SNIFF if name.lower().endswith(".txt") else None
+
+
+def parent_name(directory: str) -> str:
+    """The base name of a directory as os.walk spells it ("." and "dir/" included)."""
+    parent = os.path.basename(directory.rstrip(os.sep))
+    if parent in ("", ".", ".."):
+        parent = os.path.basename(os.path.abspath(directory))
+    return parent
 
 
 def lock_like_note(path: str, tool: str) -> Note:
