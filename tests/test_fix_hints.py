@@ -101,3 +101,21 @@ def test_uv_workspace_member_suggests_no_emit_workspace() -> None:
         assert by_line[member].startswith(
             "run `uv export --no-emit-workspace -o requirements-export.txt`"
         )
+
+
+def test_readme_quick_start_explains_its_exit_1() -> None:
+    """The first command a reader runs exits 1; the README says so, and names every rule
+    that fires."""
+    import re
+    import shlex
+
+    readme = (FIXTURES.parent / "README.md").read_text(encoding="utf-8")
+    command = re.search(r"lockcheck check ([^\n`]+)", readme)
+    assert command is not None
+    paths = [str(FIXTURES.parent / p) for p in shlex.split(command.group(1))]
+    result = run_cli("check", "--format", "json", *paths)
+    assert result.exit_code == 1
+    intro = readme.split("## What it is", 1)[0]
+    assert "exits 1, and that is expected" in intro
+    for code in {f["code"] for f in result.json["findings"]}:
+        assert code in intro, code
