@@ -15,8 +15,9 @@ one is still installed, a tightened bound is not applied. Reviewers read pyproje
 and trust the lock to follow it.
 
 ## How to fix
-Run `uv lock` or `poetry lock` and commit the result; in CI, `uv lock --check` and
-`poetry check --lock` stop it happening again.
+Run `uv lock`, `poetry lock`, `pdm lock` or `pipenv lock` and commit the result; in CI,
+`uv lock --check`, `poetry check --lock`, `pdm lock --check` and `pipenv verify` stop it
+happening again.
 
 ## Example
 pyproject.toml says `dependencies = ["requests>=2.32", "httpx>=0.27"]` and uv.lock was
