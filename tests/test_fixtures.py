@@ -54,6 +54,17 @@ EXPECTED = {
     # say the same (fixtures/README.md).
     "stale/edited/poetry.lock:272": ["LC201"],
     "stale/edited/uv.lock:213": ["LC201"],
+    # pdm and pipenv: an editable local package and a git checkout cannot be hashed; the
+    # edited manifests make the locks stale (`pdm lock --check`, `pipenv verify` agree).
+    "pdm-app/pdm.lock:236": ["LC006"],
+    "pdm-app/pdm.lock:273": ["LC007"],
+    "pdm-stale/edited/pdm.lock:8": ["LC201"],
+    "pipenv-app/Pipfile.lock:220": ["LC006"],
+    "pipenv-app/Pipfile.lock:233": ["LC007"],
+    "pipenv-stale/edited/Pipfile.lock:4": ["LC201"],
+    # pipenv resolves only for the running Python (3.11): it wrote tomli, needed below
+    # 3.11, as `"version": "*"` with no hashes (fixtures/README.md).
+    "pipenv-stale/after/Pipfile.lock:221": ["LC001"],
 }
 
 

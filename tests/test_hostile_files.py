@@ -106,7 +106,8 @@ def test_symlinks_and_includes_inside_the_repository_are_followed(repo: Path) ->
     (repo / "linked" / "requirements.txt").symlink_to(repo / "app" / "requirements.txt")
     result = run_cli("check", "--format", "json", str(repo))
     assert result.exit_code == 0, result.json["errors"]
-    assert checked_files(result) == ["app", "good"]  # the link is the same file as app's
+    # The link is the same file as app's; base.txt is found too, by its hashed content.
+    assert checked_files(result) == ["app", "good", "repo"]
 
 
 def test_outside_a_repository_the_scanned_directory_is_the_boundary(tmp_path: Path) -> None:
@@ -123,7 +124,11 @@ def test_outside_a_repository_the_scanned_directory_is_the_boundary(tmp_path: Pa
     assert "outside the checked directory" in str(
         error_for(result, "requirements-dev.txt")["message"]
     )
-    assert [f["path"] for f in result.json["files"]] == ["project/app/requirements.txt"]
+    # base.txt is found by its hashed content; the two bad links are not read.
+    assert sorted(f["path"] for f in result.json["files"]) == [
+        "project/app/requirements.txt",
+        "project/base.txt",
+    ]
     assert_secret_not_shown(result)
 
 

@@ -13,14 +13,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
 from lockcheck.config import Overrides, Settings, find_config, load_settings
-from lockcheck.discover import discover
+from lockcheck.discover import scan
 from lockcheck.engine import in_tree_notes, run
 from lockcheck.errors import ConfigError, LockcheckError
-from lockcheck.findings import Report, Severity
+from lockcheck.findings import ErrorEntry, Report, Severity
 from lockcheck.report import text as text_report
 from lockcheck.report.progress import ProgressBar
 from lockcheck.safetext import safe
-from lockcheck.urls import redact
 
 if TYPE_CHECKING:
     from lockcheck.index.interface import PackageIndex
@@ -100,11 +99,15 @@ def execute(request: CheckRequest) -> int:
         index_url=request.index_url,
     )
     resolver = SettingsResolver(request.config, overrides, isolated=request.isolated)
-    targets, errors = discover(request.paths, resolver.exclude_for)
-    if not targets and not errors:
-        # A CI step that checks nothing must not look like a pass that checked something.
-        where = " ".join(request.paths)
-        sys.stderr.write(f"lockcheck: warning: no lockfiles found in {redact(where)}\n")
+    found = scan(request.paths, resolver.exclude_for)
+    targets, errors = found.targets, found.errors
+    searched = [p for p in request.paths if p not in found.manifests]
+    if not targets and not errors and searched:
+        # A CI step that checks nothing must not look like a pass: someone renamed the
+        # lock, or the step runs in the wrong directory. (A manifest given alone, with no
+        # lock beside it, has nothing to check and is no error.)
+        where = " ".join(searched)
+        errors.append(ErrorEntry.of(where, None, f"no lockfiles found under {where}"))
     try:
         index = _index_client(request) if request.verify else None
     except LockcheckError as exc:
@@ -112,7 +115,13 @@ def execute(request: CheckRequest) -> int:
     progress = ProgressBar.for_terminal(sys.stderr, request.progress) if index else None
     try:
         report = run(
-            targets, resolver, verify=request.verify, index=index, progress=progress, errors=errors
+            targets,
+            resolver,
+            verify=request.verify,
+            index=index,
+            progress=progress,
+            errors=errors,
+            notes=found.notes,
         )
     finally:
         if progress is not None:

@@ -121,6 +121,9 @@ class LockedPackage:
     # items encoded as uv writes them in markers, `extra-5-myapp-cpu`) under which this
     # entry is installed. None when the lock declares no conflicts.
     activations: tuple[frozenset[str], ...] | None = None
+    # The requirements this package declares, as the lock records them (pdm: PEP 508
+    # strings), for rules that walk the dependency graph.
+    dependencies: tuple[str, ...] = ()
 
     @property
     def all_hashes(self) -> tuple[Hash, ...]:
@@ -169,7 +172,7 @@ class FormatVersion:
 class ManifestState:
     """What the lock recorded about its manifest (pyproject.toml) and what it says now.
 
-    ``kind`` is "content-hash" (poetry) or "requires-dist" (uv). The tuples hold the
+    ``kind`` is "content-hash" (poetry, pdm, Pipfile.lock) or "requires-dist" (uv). The tuples hold the
     recorded and current values, normalised, so LC201 only has to compare them.
     """
 

@@ -107,7 +107,7 @@ class _Reader:
         self.files.append(path)
         text = read_text(path, self.boundary)
         if not self.files[1:]:
-            self.generated_by = generator_command(text)
+            self.generated_by = generator_command(text, os.path.basename(path))
         for line in logical_lines(text):
             self._line(path, line, is_constraint, (*stack, real))
 
