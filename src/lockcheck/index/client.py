@@ -28,6 +28,7 @@ import httpx
 import lockcheck
 from lockcheck.errors import ConfigError
 from lockcheck.index.credentials import CredentialStore, split_credentials
+from lockcheck.index.decoding import ACCEPT_ENCODING, BoundedDecoder, DecodingError, TooLarge
 from lockcheck.index.interface import (
     MAX_CACHE_AGE,
     CacheStore,
@@ -141,6 +142,7 @@ class IndexClient:
         backoff: float = 0.5,
         max_retry_after: float = 60.0,
         max_body: int = 64 * 1024 * 1024,
+        deadline: float = 120.0,  # for one request, redirects and the whole body included
         cache: CacheStore | None = None,
         max_cache_age: float = MAX_CACHE_AGE,
         credentials: Iterable[str] = (),
@@ -157,6 +159,9 @@ class IndexClient:
         self._backoff = backoff
         self._max_retry_after = max_retry_after
         self._max_body = max_body
+        if not deadline > 0:
+            raise ConfigError(f"the request deadline must be positive, not {deadline}")
+        self._deadline = deadline
         self._cache = cache
         self._max_cache_age = max_cache_age
         self._credentials = CredentialStore(use_netrc=use_netrc)
@@ -363,7 +368,14 @@ class IndexClient:
         for attempt in range(1, attempts + 1):
             try:
                 async with session.slots:
-                    return await self._follow(session.client, url, accept)
+                    # Timeouts bound each read, not the whole answer: an index that
+                    # trickles a byte a second would otherwise hold the run open forever.
+                    return await asyncio.wait_for(
+                        self._follow(session.client, url, accept), self._deadline
+                    )
+            except asyncio.TimeoutError:  # the builtin TimeoutError from 3.11 on
+                # Not retried: an index this slow would only hold the run several times over.
+                raise _Failed(f"no complete answer within {self._deadline:g} s", url) from None
             except _Retryable as problem:
                 if attempt == attempts:
                     times = f" after {attempts} attempts" if attempts > 1 else ""
@@ -416,13 +428,18 @@ class IndexClient:
         declared = response.headers.get("content-length", "")
         if declared.isdigit() and int(declared) > self._max_body:
             raise _Failed(self._too_large(), str(response.url))
-        chunks: list[bytes] = []
-        size = 0
-        async for chunk in response.aiter_bytes():
-            size += len(chunk)
-            if size > self._max_body:
-                raise _Failed(self._too_large(), str(response.url))
-            chunks.append(chunk)
+        # Decoded here, not by httpx, so that the limit holds for the decoded bytes as they
+        # are decoded (a doubly gzipped answer of a few KB can expand to gigabytes).
+        try:
+            decoder = BoundedDecoder(response.headers.get("content-encoding", ""), self._max_body)
+            chunks: list[bytes] = []
+            async for raw in response.aiter_raw():
+                chunks.extend(decoder.feed(raw))
+            chunks.extend(decoder.finish())
+        except TooLarge:
+            raise _Failed(self._too_large(), str(response.url)) from None
+        except DecodingError as error:
+            raise _Failed(str(error), str(response.url)) from None
         content_type = response.headers.get("content-type", "")
         return _Page(str(response.url), content_type, b"".join(chunks))
 
@@ -465,7 +482,7 @@ class IndexClient:
         async with httpx.AsyncClient(
             timeout=timeout,
             limits=limits,
-            headers={"User-Agent": self._user_agent},
+            headers={"User-Agent": self._user_agent, "Accept-Encoding": ACCEPT_ENCODING},
             auth=OriginAuth(self._credentials),
             follow_redirects=False,
         ) as client:
