@@ -26,9 +26,10 @@ if TYPE_CHECKING:  # sqlite3 and json are imported on use: most runs never --ver
 FILENAME = "index-v1.sqlite3"
 SCHEMA_VERSION = 1
 BUSY_TIMEOUT = 10.0  # seconds SQLite itself waits for another process's lock
-# How far in the future a row may be dated and still be trusted (clocks stepped back by
-# a time sync); anything later is a miss.
-CLOCK_SKEW = 60.0
+# How far in the future a row may be dated and still be read (as age 0: a clock stepped
+# back by a time sync); a row dated later is a miss, so no row is trusted for longer than
+# this plus the age limit.
+CLOCK_SKEW = 300.0
 ATTEMPTS = 8  # for "locked" errors SQLite's busy handler does not wait on (~1.3 s in all)
 
 _SCHEMA = f"""
