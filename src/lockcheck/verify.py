@@ -121,8 +121,12 @@ def verification_counts(pairs: Pairs, snapshot: IndexSnapshot | None) -> tuple[i
     """(verified, unverified): a package is verified only if every locked hash matched a
     published file; it is unverified when the index could not be asked about it."""
     verified = unverified = 0
-    for _settings, lock in pairs:
+    for settings, lock in pairs:
+        unasked = _unasked_private(settings, lock, snapshot)
+        unverified += len(unasked)
         for package, release in checked_packages(lock, snapshot):
+            if package.name in unasked:
+                continue  # counted: LC307 could not ask about it
             if release.status is LookupStatus.FAILED:
                 unverified += 1
                 continue
@@ -134,3 +138,18 @@ def verification_counts(pairs: Pairs, snapshot: IndexSnapshot | None) -> tuple[i
             elif checks and all(c.matched is not None for c in checks):
                 verified += 1
     return verified, unverified
+
+
+def _unasked_private(
+    settings: Settings, lock: Lockfile, snapshot: IndexSnapshot | None
+) -> set[str]:
+    """Private names the public index could not be asked about (LC307 did not run)."""
+    if snapshot is None or not settings.private_packages:
+        return set()
+    return {
+        package.name
+        for package in lock.packages
+        if not package.is_project
+        and snapshot.public_names.get(package.name) is LookupStatus.FAILED
+        and any(fnmatch.fnmatchcase(package.name, p) for p in settings.private_packages)
+    }

@@ -327,6 +327,8 @@ class IndexClient:
                 return LookupStatus.NO_PROJECT
         except _Failed:
             return LookupStatus.FAILED
+        except Exception:  # a bug or a page no reducer expected: "could not ask", not a crash
+            return LookupStatus.FAILED
         return LookupStatus.FOUND
 
     def _state(self, index: str) -> _IndexState:

@@ -256,14 +256,18 @@ class _AnchorParser(HTMLParser):
 
 
 def _html_file(href: str, yanked: str | None, base: str) -> PublishedFile:
-    url, fragment = urldefrag(urljoin(base, href.strip()))
+    try:
+        url, fragment = urldefrag(urljoin(base, href.strip()))
+        path = urlsplit(url).path
+    except ValueError as error:  # e.g. an unclosed "[" of an IPv6 host
+        raise ResponseError(f"malformed link {href[:200]!r}: {error}") from None
     digests: dict[str, str] = {}
     for part in fragment.split("&"):
         algorithm, _, digest = part.partition("=")
         if algorithm and _HEX.match(digest):
             digests[algorithm.lower()] = digest.lower()
     return PublishedFile(
-        filename=unquote(urlsplit(url).path.rsplit("/", 1)[-1]),
+        filename=unquote(path.rsplit("/", 1)[-1]),
         digests=digests,
         yanked=yanked is not None,
         yanked_reason=yanked or None,
