@@ -264,3 +264,53 @@ def test_future_row_is_fetched_again(server: HTTPServer, tmp_path: Path) -> None
     assert [f.digests["sha256"] for f in release.files] == [
         fake_digest("demo-1.0-py3-none-any.whl")
     ]
+
+
+# --- 18: lookups are keyed by the entry's identity, not its line ------------------------
+
+
+def test_entries_sharing_a_line_do_not_share_a_lookup(server: HTTPServer) -> None:
+    from lockcheck import verify as verify_phase
+    from lockcheck.config import Settings
+    from lockcheck.model import (
+        Artifact,
+        Hash,
+        Location,
+        LockedPackage,
+        Lockfile,
+        LockFormat,
+        Source,
+        SourceKind,
+    )
+    from lockcheck.rules import lc301_hash_not_on_index, lc302_version_not_on_index
+    from lockcheck.rules.base import RuleContext
+
+    index = FakeIndex(server, mode="json")
+    wheel = "demo-1.0-py3-none-any.whl"
+    index.add_file("demo", "1.0", wheel)
+    lost = Location("uv.lock", None)  # a parser that could not find the lines
+
+    def entry(version: str) -> LockedPackage:
+        hashes = (Hash("sha256", fake_digest(wheel)),)
+        return LockedPackage(
+            "demo",
+            lost,
+            Source(SourceKind.REGISTRY, index.url),
+            version,
+            artifacts=(Artifact(hashes, lost, f"demo-{version}-py3-none-any.whl"),),
+        )
+
+    # The real release first, a release that does not exist (with the real file's hash)
+    # second: keyed by (path, line, name), the second lookup replaced the first's, or the
+    # other way round, and one entry was judged by the other's answer.
+    for order in ([entry("1.0"), entry("9.9")], [entry("9.9"), entry("1.0")]):
+        lock = Lockfile("uv.lock", LockFormat.UV, tuple(order))
+        settings = Settings()
+        errors: list[object] = []
+        snapshot = verify_phase.lookup([(settings, lock)], quick_client(), None, errors)  # type: ignore[arg-type]
+        assert snapshot is not None and not errors
+        context = RuleContext(settings, snapshot)
+        missing = list(lc302_version_not_on_index.RULE.check(lock, context))
+        assert [f.version for f in missing] == ["9.9"]
+        assert list(lc301_hash_not_on_index.RULE.check(lock, context)) == []
+        assert verify_phase.verification_counts([(settings, lock)], snapshot) == (1, 0)

@@ -12,12 +12,14 @@ from lockcheck.errors import LockcheckError
 from lockcheck.findings import ErrorEntry, Finding
 from lockcheck.index import resolve
 from lockcheck.index.interface import (
+    EntryKey,
     IndexSnapshot,
     LookupStatus,
     PackageIndex,
     ProgressFn,
     Release,
     ReleaseKey,
+    entry_key,
 )
 from lockcheck.index.verification import check_hashes, checked_packages
 from lockcheck.model import Lockfile
@@ -34,7 +36,7 @@ def lookup(
     """Ask the index about every release; None (and an error) when no index is known."""
     fallback: str | None = None
     fallback_known = False
-    assignments: dict[tuple[str, int | None, str], tuple[ReleaseKey, ...]] = {}
+    assignments: dict[EntryKey, tuple[ReleaseKey, ...]] = {}
     for settings, lock in pairs:
         for package in lock.packages:
             if not resolve.needs_verification(package):
@@ -52,7 +54,7 @@ def lookup(
                     )
                 )
                 return None
-            assignments[(package.location.path, package.location.line, package.name)] = tuple(
+            assignments[entry_key(package)] = tuple(
                 ReleaseKey(index.add_credentials(url), package.name, package.version or "")
                 for url in indexes
             )
@@ -98,8 +100,8 @@ def cached_mismatches(findings: Iterable[Finding], snapshot: IndexSnapshot) -> l
     }
     keys = (
         key
-        for (_path, _line, name), assigned in snapshot.assignments.items()
-        if name in mismatched
+        for entry, assigned in snapshot.assignments.items()
+        if entry.name in mismatched
         for key in assigned
         if (release := snapshot.releases.get(key)) is not None and release.from_cache
     )

@@ -87,6 +87,6 @@ def checked_packages(
     if snapshot is None:
         return
     for package in lock.packages:
-        release = snapshot.release_for(package.location.path, package.location.line, package.name)
+        release = snapshot.release_for(package)
         if release is not None:
             yield package, release
