@@ -314,3 +314,59 @@ def test_entries_sharing_a_line_do_not_share_a_lookup(server: HTTPServer) -> Non
         assert [f.version for f in missing] == ["9.9"]
         assert list(lc301_hash_not_on_index.RULE.check(lock, context)) == []
         assert verify_phase.verification_counts([(settings, lock)], snapshot) == (1, 0)
+
+
+# --- 20: an index URL that cannot be asked, a trust store that cannot be loaded ---------
+
+HASH = "ab" * 32
+
+
+@pytest.mark.parametrize("where", ["command line", "lockfile"])
+def test_malformed_index_url_is_exit_2_and_other_files_still_reported(
+    tmp_path: Path, where: str
+) -> None:
+    from conftest import run_cli
+
+    bad = "http://[::1"
+    lock = tmp_path / "requirements.txt"
+    header = f"--index-url {bad}\n" if where == "lockfile" else ""
+    lock.write_text(f"{header}demo==1.0 --hash=sha256:{HASH}\n")
+    other = tmp_path / "other.txt"
+    other.write_text("flask\n")
+    extra = ["--index-url", bad] if where == "command line" else []
+    result = run_cli(
+        "check", "--verify", "--no-cache", "--no-progress", *extra, str(lock), str(other)
+    )
+    assert result.exit_code == 2
+    lines = result.stderr.strip().splitlines()
+    assert lines == [
+        f"requirements.txt: error: --verify: invalid index URL {bad}: Invalid IPv6 URL"
+    ]
+    assert "LC001" in result.stdout and "other.txt" in result.stdout
+
+
+def test_missing_ssl_cert_file_is_exit_2_and_other_files_still_reported(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from conftest import run_cli
+
+    monkeypatch.setenv("SSL_CERT_FILE", str(tmp_path / "missing.pem"))
+    lock = tmp_path / "requirements.txt"
+    lock.write_text(f"demo==1.0 --hash=sha256:{HASH}\n")
+    other = tmp_path / "other.txt"
+    other.write_text("flask\n")
+    result = run_cli(
+        "check",
+        "--verify",
+        "--no-cache",
+        "--no-progress",
+        "--index-url",
+        "https://127.0.0.1:9/simple",
+        str(lock),
+        str(other),
+    )
+    assert result.exit_code == 2
+    (line,) = result.stderr.strip().splitlines()
+    assert "cannot load the TLS certificates to trust" in line
+    assert f"SSL_CERT_FILE={tmp_path / 'missing.pem'}" in line
+    assert "LC001" in result.stdout

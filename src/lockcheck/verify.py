@@ -6,9 +6,10 @@ from __future__ import annotations
 import fnmatch
 from collections.abc import Iterable, Sequence
 from types import MappingProxyType
+from urllib.parse import urlsplit
 
 from lockcheck.config import Settings
-from lockcheck.errors import LockcheckError
+from lockcheck.errors import ConfigError, LockcheckError
 from lockcheck.findings import ErrorEntry, Finding
 from lockcheck.index import resolve
 from lockcheck.index.interface import (
@@ -54,6 +55,17 @@ def lookup(
                     )
                 )
                 return None
+            problems = [(url, p) for url in indexes if (p := invalid_index_url(url))]
+            for url, problem in problems:
+                error = ErrorEntry.of(
+                    package.location.path,
+                    None,
+                    f"--verify: invalid index URL {redact(url)}: {problem}",
+                )
+                if error not in errors:  # once per file and index, not once per package
+                    errors.append(error)
+            if problems:
+                continue
             assignments[entry_key(package)] = tuple(
                 ReleaseKey(index.add_credentials(url), package.name, package.version or "")
                 for url in indexes
@@ -90,7 +102,24 @@ def _public_names(pairs: Pairs, index: PackageIndex) -> tuple[str | None, dict[s
     public = resolve.public_index()
     if public is None:
         return None, {}
+    problem = invalid_index_url(public)
+    if problem:
+        raise ConfigError(f"--verify: invalid public index URL {redact(public)}: {problem}")
     return redact(public), index.project_status(index.add_credentials(public), names)
+
+
+def invalid_index_url(url: str) -> str | None:
+    """Why an index URL cannot be asked at all (it would only fail, or crash, later)."""
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - raises ValueError on a bad port
+    except ValueError as error:
+        return str(error)
+    if parts.scheme.lower() not in ("http", "https"):
+        return f"the scheme is not http or https: {parts.scheme or 'none'}"
+    if not parts.hostname:
+        return "no host"
+    return None
 
 
 def cached_mismatches(findings: Iterable[Finding], snapshot: IndexSnapshot) -> list[ReleaseKey]:

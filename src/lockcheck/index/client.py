@@ -56,6 +56,8 @@ _JSON_ACCEPT = "application/json"
 _SIMPLE_ACCEPT = "application/vnd.pypi.simple.v1+json, text/html;q=0.1"
 _REDIRECTS = frozenset({301, 302, 303, 307, 308})
 _MAX_REDIRECTS = 10
+# Environment variables that name the certificates to trust (httpx reads the SSL_ ones).
+_CERT_VARIABLES = ("SSL_CERT_FILE", "SSL_CERT_DIR", "REQUESTS_CA_BUNDLE", "PIP_CERT")
 
 
 class _Api(str, Enum):
@@ -481,14 +483,26 @@ class IndexClient:
             pool=None,  # the semaphore already bounds how many requests wait for a slot
         )
         limits = httpx.Limits(max_connections=self._jobs, max_keepalive_connections=self._jobs)
-        async with httpx.AsyncClient(
-            timeout=timeout,
-            limits=limits,
-            headers={"User-Agent": self._user_agent, "Accept-Encoding": ACCEPT_ENCODING},
-            auth=OriginAuth(self._credentials),
-            follow_redirects=False,
-        ) as client:
+        try:
+            client = httpx.AsyncClient(
+                timeout=timeout,
+                limits=limits,
+                headers={"User-Agent": self._user_agent, "Accept-Encoding": ACCEPT_ENCODING},
+                auth=OriginAuth(self._credentials),
+                follow_redirects=False,
+            )
+        except (OSError, ssl.SSLError) as error:  # the trust store named in the environment
+            raise ConfigError(_trust_store_problem(error)) from None
+        async with client:
             yield _Session(client, asyncio.Semaphore(self._jobs))
+
+
+def _trust_store_problem(error: Exception) -> str:
+    values = {v: os.environ.get(v, "") for v in _CERT_VARIABLES}
+    missing = [f"{v}={value}" for v, value in values.items() if value and not os.path.exists(value)]
+    where = f" ({', '.join(missing)})" if missing else ""
+    detail = error.strerror if isinstance(error, OSError) and error.strerror else str(error)
+    return redact(f"cannot load the TLS certificates to trust{where}: {detail}")
 
 
 def json_api_base(index_url: str) -> str | None:
