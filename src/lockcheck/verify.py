@@ -22,7 +22,7 @@ from lockcheck.index.interface import (
     ReleaseKey,
     entry_key,
 )
-from lockcheck.index.verification import check_hashes, checked_packages
+from lockcheck.index.verification import check_hashes, checked_packages, moved_artifacts
 from lockcheck.model import Lockfile
 from lockcheck.urls import redact
 
@@ -166,7 +166,11 @@ def verification_counts(pairs: Pairs, snapshot: IndexSnapshot | None) -> tuple[i
             checks = check_hashes(package, release)
             if any(c.unverifiable for c in checks):
                 unverified += 1
-            elif checks and all(c.matched is not None for c in checks):
+            elif (
+                checks
+                and all(c.matched is not None for c in checks)
+                and not moved_artifacts(package, release)  # the right bytes, a wrong place
+            ):
                 verified += 1
     return verified, unverified
 

@@ -101,6 +101,7 @@ def test_wheel_moved_to_a_lookalike_host_is_found(
 ) -> None:
     index = FakeIndex(server)
     copy = served_copy(tmp_path, project, name, index)
+    clean = verify(copy).json["summary"]["verified"]
     lines = copy.read_text().splitlines(keepends=True)
     number = next(i for i, line in enumerate(lines) if ".whl" in line and index.base in line)
     lines[number] = lines[number].replace(f"{index.base}/", "https://files.indez.test/", 1)
@@ -111,6 +112,9 @@ def test_wheel_moved_to_a_lookalike_host_is_found(
     message = result.json["findings"][0]["message"]
     assert "https://files.indez.test/" in message and f"{index.base}/packages/" in message
     assert result.exit_code == 1
+    # Every hash matched a published file, but one file would come from elsewhere: that
+    # package is no longer counted as verified.
+    assert result.json["summary"]["verified"] == clean - 1
 
 
 def test_poetry_lock_records_no_file_urls(server: HTTPServer, tmp_path: Path) -> None:
@@ -150,6 +154,6 @@ def test_mirror_given_with_index_url_is_not_judged(server: HTTPServer, tmp_path:
 def test_what_counts_as_the_same_place(locked: str, served: str, same: bool) -> None:
     """A query string (signed URLs), a fragment, credentials, the default port and
     percent-encoding do not make another place; scheme, host, port and path do."""
-    from lockcheck.rules.lc308_url_not_on_index import _where
+    from lockcheck.index.verification import file_location
 
-    assert (_where(locked) == _where(served)) is same
+    assert (file_location(locked) == file_location(served)) is same

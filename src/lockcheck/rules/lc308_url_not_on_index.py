@@ -25,53 +25,26 @@ and the index it names serves that file from
 from __future__ import annotations
 
 from collections.abc import Iterator
-from urllib.parse import unquote, urlsplit
 
 from lockcheck.findings import Finding, Severity
 from lockcheck.model import Lockfile
 from lockcheck.rules.base import RuleContext, define
-from lockcheck.urls import redact, same_index
+from lockcheck.urls import redact
 
 
 def check(lock: Lockfile, ctx: RuleContext) -> Iterator[Finding]:
     # Imported here: only --verify runs it, and the offline hook should not pay for it.
-    from lockcheck.index.interface import LookupStatus
-    from lockcheck.index.verification import checked_packages, published
+    from lockcheck.index.verification import checked_packages, moved_artifacts
 
     for package, release in checked_packages(lock, ctx.index):
-        recorded = package.source.url
-        if release.status is not LookupStatus.FOUND or not recorded:
-            continue
-        if not same_index(release.key.index_url, recorded):
-            continue  # asked a mirror: it serves the same files from its own URLs
-        for artifact in package.artifacts:
-            file = published(release, artifact.filename)
-            if artifact.url is None or file is None or file.url is None:
-                continue  # a file the index does not publish is another rule's finding
-            locked, served = _where(artifact.url), _where(file.url)
-            if locked is None or served is None or locked == served:
-                continue
+        for artifact, served in moved_artifacts(package, release):
             yield RULE.finding(
                 artifact.location,
-                f"{artifact.filename}: the lock downloads it from {redact(artifact.url)}, "
-                f"the index serves it from {redact(file.url)}",
+                f"{artifact.filename}: the lock downloads it from {redact(artifact.url or '')}, "
+                f"the index serves it from {redact(served)}",
                 package=package,
                 fix="restore the index's URL for this file (regenerate the lock)",
             )
-
-
-def _where(url: str) -> tuple[str, str, int | None, str] | None:
-    """What names a file's location: scheme, host, port and path (decoded)."""
-    try:
-        parts = urlsplit(url.strip())
-        port = parts.port
-    except ValueError:
-        return None
-    if not parts.hostname:
-        return None
-    scheme = parts.scheme.lower()
-    default = {"http": 80, "https": 443}.get(scheme)
-    return (scheme, parts.hostname.lower(), None if port == default else port, unquote(parts.path))
 
 
 RULE = define(
