@@ -86,12 +86,16 @@ def lookup(
 
 
 def _public_names(pairs: Pairs, index: PackageIndex) -> tuple[str | None, dict[str, LookupStatus]]:
-    """LC307: which configured private names the public index knows."""
+    """LC307: which configured private names the public index knows. Asked only where
+    LC307 runs: a private name is not sent to the public index for a rule switched off."""
+    from lockcheck.engine import select_rules  # loaded already: the engine runs this phase
+
     names = sorted(
         {
             package.name
             for settings, lock in pairs
             if settings.private_packages
+            and any(rule.code == "LC307" for rule in select_rules(settings))
             for package in lock.packages
             if not package.is_project
             and any(fnmatch.fnmatchcase(package.name, p) for p in settings.private_packages)

@@ -226,3 +226,14 @@ def test_ignoring_lc306_still_does_not_pass(
     assert codes(report) == []
     assert report.unverified == 1
     assert report.exit_code() == 3
+
+
+def test_private_names_are_not_sent_to_the_public_index_when_lc307_is_off(
+    server: HTTPServer, tmp_path: Path, private: FakeIndex, set_public: Callable[[str], None]
+) -> None:
+    public = FakeIndex(server, root="/public")
+    public.add_file("acme-billing", "0.0.1", "acme_billing-0.0.1-py3-none-any.whl")
+    set_public(public.url)
+    report = check(tmp_path, "requirements.txt", private, public.url, ignore='"LC307"')
+    assert codes(report) == [] and report.exit_code() == 0
+    assert public.requests == []
