@@ -231,3 +231,24 @@ def test_builtin_subset_is_on_the_real_list() -> None:
     builtin = psl.parse("\n".join(psl.BUILTIN.split()))
     assert builtin.normal <= real.normal
     assert not builtin.exceptions
+
+
+@pytest.mark.parametrize(
+    "host",
+    [
+        "files.index.test",
+        "pkgs.example.co.uk",
+        "a.www.ck",
+        "x.y.ck",
+        "me.github.io",
+        "download-r2.example.org",
+        "a.xn--85x722f.xn--55qx5d.cn",
+        "bucket.s3.amazonaws.com",
+        "a.b.c.d.kawasaki.jp",
+        "city.kawasaki.jp",
+        "a.b.pages.dev",
+    ],
+)
+def test_lookups_by_top_level_label_agree_with_the_whole_list(host: str) -> None:
+    """rules_for parses only the rules under the host's last label; it must agree."""
+    assert psl.registrable_domain(host) == psl.registrable_domain(host, psl.default_rules())
