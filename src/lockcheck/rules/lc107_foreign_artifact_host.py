@@ -51,30 +51,42 @@ from lockcheck.urls import host, host_matches, is_loopback, redact
 
 def check(lock: Lockfile, ctx: RuleContext) -> Iterator[Finding]:
     judge = _Judge(ctx.settings.artifact_hosts)
+    index_hosts: dict[str | None, tuple[str, ...]] = {}  # a lock has few indexes
+    file_hosts: dict[str, str | None] = {}  # and thousands of files on few hosts
     for package in lock.packages:
         if package.source.kind is not SourceKind.REGISTRY or package.is_project:
             continue
-        registries: tuple[str, ...] | None = None
         for artifact in package.artifacts:
             if not artifact.url or "://" not in artifact.url:
                 continue
-            name = host(artifact.url)
+            name = _host(artifact.url, file_hosts)
             if name is None:
                 continue  # not a URL an installer could fetch; other rules say so
-            if registries is None:
-                registries = _registries(package.source.url, ctx.settings.index_url)
-            hosts = [h for h in (host(r) for r in registries) if h]
+            recorded = package.source.url
+            if recorded not in index_hosts:
+                registries = _registries(recorded, ctx.settings.index_url)
+                found = (h for h in (host(r) for r in registries) if h)
+                index_hosts[recorded] = tuple(dict.fromkeys(found))
+            hosts = index_hosts[recorded]
             if not hosts or any(judge.serves(index_host, name) for index_host in hosts):
                 continue
             yield RULE.finding(
                 artifact.location,
                 f"artifact {redact(artifact.url)}: host {name} is neither the host of its "
-                f"index ({', '.join(dict.fromkeys(hosts))}) nor one that index serves "
-                "files from",
+                f"index ({', '.join(hosts)}) nor one that index serves files from",
                 package=package,
                 fix="restore the index's URL for this file (regenerate the lock); if the "
                 "index really serves files from this host, add it to artifact-hosts",
             )
+
+
+def _host(url: str, seen: dict[str, str | None]) -> str | None:
+    """``host(url)``, parsed once per scheme and authority (urlsplit is the cost here)."""
+    scheme, _, rest = url.partition("://")
+    prefix = f"{scheme}://{rest.split('/', 1)[0]}"
+    if prefix not in seen:
+        seen[prefix] = host(prefix)
+    return seen[prefix]
 
 
 def _registries(recorded: str | None, configured: str | None) -> tuple[str, ...]:
@@ -95,8 +107,16 @@ class _Judge:
 
     def __init__(self, extra: tuple[str, ...]) -> None:
         self._extra = extra
+        self._verdicts: dict[tuple[str, str], bool] = {}  # thousands of files, few hosts
 
     def serves(self, index_host: str, file_host: str) -> bool:
+        pair = (index_host, file_host)
+        verdict = self._verdicts.get(pair)
+        if verdict is None:
+            verdict = self._verdicts[pair] = self._judge(index_host, file_host)
+        return verdict
+
+    def _judge(self, index_host: str, file_host: str) -> bool:
         if file_host == index_host or host_matches(file_host, self._extra):
             return True
         if is_loopback(index_host) and is_loopback(file_host):
