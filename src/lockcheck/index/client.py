@@ -144,7 +144,9 @@ class IndexClient:
         backoff: float = 0.5,
         max_retry_after: float = 60.0,
         max_body: int = 64 * 1024 * 1024,
-        deadline: float = 120.0,  # for one request, redirects and the whole body included
+        # For one request, redirects and the whole body included; default 120 s, or twice
+        # the read timeout if that is longer.
+        deadline: float | None = None,
         cache: CacheStore | None = None,
         max_cache_age: float = MAX_CACHE_AGE,
         credentials: Iterable[str] = (),
@@ -161,6 +163,8 @@ class IndexClient:
         self._backoff = backoff
         self._max_retry_after = max_retry_after
         self._max_body = max_body
+        if deadline is None:
+            deadline = max(120.0, 2 * self._read_timeout)
         if not deadline > 0:
             raise ConfigError(f"the request deadline must be positive, not {deadline}")
         self._deadline = deadline
