@@ -370,3 +370,16 @@ def test_missing_ssl_cert_file_is_exit_2_and_other_files_still_reported(
     assert "cannot load the TLS certificates to trust" in line
     assert f"SSL_CERT_FILE={tmp_path / 'missing.pem'}" in line
     assert "LC001" in result.stdout
+
+
+def test_invalid_index_url_message_never_quotes_the_password(tmp_path: Path) -> None:
+    from conftest import run_cli
+
+    url = "https://user:pa55word@ex\u2100ample.test/simple"  # invalid under NFKC
+    lock = tmp_path / "requirements.txt"
+    lock.write_text(f"--index-url {url}\ndemo==1.0 --hash=sha256:{HASH}\n")
+    result = run_cli("check", "--verify", "--no-cache", "--no-progress", str(lock))
+    assert result.exit_code == 2
+    assert "pa55word" not in result.stdout + result.stderr
+    (line,) = result.stderr.splitlines()
+    assert "invalid under NFKC normalization" in line

@@ -118,7 +118,9 @@ def invalid_index_url(url: str) -> str | None:
         parts = urlsplit(url)
         parts.port  # noqa: B018 - raises ValueError on a bad port
     except ValueError as error:
-        return str(error)
+        if "NFKC" in str(error):  # that message quotes the netloc, password and all
+            return "the host has characters that are invalid under NFKC normalization"
+        return str(error) if "@" not in str(error) else "not a valid URL"
     if parts.scheme.lower() not in ("http", "https"):
         return f"the scheme is not http or https: {parts.scheme or 'none'}"
     if not parts.hostname:
