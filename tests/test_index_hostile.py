@@ -382,4 +382,4 @@ def test_invalid_index_url_message_never_quotes_the_password(tmp_path: Path) -> 
     assert result.exit_code == 2
     assert "pa55word" not in result.stdout + result.stderr
     (line,) = result.stderr.splitlines()
-    assert "invalid under NFKC normalization" in line
+    assert "invalid index URL https://ex\u2100ample.test/simple: the host has" in line

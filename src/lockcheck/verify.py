@@ -60,7 +60,7 @@ def lookup(
                 error = ErrorEntry.of(
                     package.location.path,
                     None,
-                    f"--verify: invalid index URL {redact(url)}: {problem}",
+                    f"--verify: invalid index URL {redact(_without_userinfo(url))}: {problem}",
                 )
                 if error not in errors:  # once per file and index, not once per package
                     errors.append(error)
@@ -110,6 +110,16 @@ def _public_names(pairs: Pairs, index: PackageIndex) -> tuple[str | None, dict[s
     if problem:
         raise ConfigError(f"--verify: invalid public index URL {redact(public)}: {problem}")
     return redact(public), index.project_status(index.add_credentials(public), names)
+
+
+def _without_userinfo(url: str) -> str:
+    """The URL without ``user:password@``, by string alone (it may not parse; a password
+    may contain "@", so the last one ends the user information)."""
+    scheme, sep, rest = url.partition("://")
+    if not sep:
+        return url
+    authority, slash, path = rest.partition("/")
+    return f"{scheme}://{authority.rpartition('@')[2]}{slash}{path}"
 
 
 def invalid_index_url(url: str) -> str | None:
