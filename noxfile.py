@@ -73,6 +73,23 @@ def bench_verify(session: nox.Session) -> None:
 
 
 @nox.session
+def fuzz(session: nox.Session) -> None:
+    """Hypothesis with a large budget over every parser, the configuration reader, the
+    index response reducers and the body decoder: only lockcheck's own errors may come
+    out, each input in bounded time (not a default session; takes several minutes).
+    `nox -s fuzz -- N` runs N examples per target instead of 3000."""
+    install_locked(session)
+    examples = session.posargs[0] if session.posargs else "3000"
+    session.run(
+        "pytest",
+        "-p",
+        "no:cacheprovider",
+        "tests/fuzz",
+        env={"LOCKCHECK_FUZZ": "1", "LOCKCHECK_FUZZ_EXAMPLES": examples},
+    )
+
+
+@nox.session
 def network(session: nox.Session) -> None:
     """The only test that talks to the real package index (skips, saying why, offline)."""
     install_locked(session)

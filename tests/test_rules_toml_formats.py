@@ -175,7 +175,7 @@ def test_uv_lc106_private_package_from_public_index(write: Writer) -> None:
     private = Settings(private_packages=("acme-*",), private_index="https://pypi.acme.test/simple/")
     good = uv_package(
         "acme-billing", "1.0", source='{ registry = "https://pypi.acme.test/simple" }'
-    )
+    ).replace(FILES, "https://pypi.acme.test/files")  # served by its own index (LC107)
     bad = uv_package("acme-ledger", "2.0")
     findings = check(write("uv.lock", uv_lock(good, bad)), private)
     assert [(f.code, f.package) for f in findings] == [("LC106", "acme-ledger")]

@@ -8,6 +8,7 @@ and every fault of the index must end in a finding or exit 3, never in exit 0.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -404,7 +405,12 @@ def test_lock_recorded_index_is_used_without_index_url(server: HTTPServer, tmp_p
     publish_project(index, "small-app")
     project = copy_project(tmp_path)
     lock = project / "uv.lock"
-    lock.write_text(lock.read_text().replace("https://index.test/simple", index.url))
+    text = lock.read_text().replace("https://index.test/simple", index.url)
+    # The files too, where this index serves them (LC308 compares the two).
+    text = re.sub(
+        r"https://files\.index\.test/packages/(?:[0-9a-f]+/)+", f"{index.base}/packages/", text
+    )
+    lock.write_text(text)
     result = run_cli(
         "check", "--verify", "--no-progress", "--format", "json", "--select", "LC3", str(lock)
     )

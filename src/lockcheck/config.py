@@ -31,6 +31,7 @@ _KEYS = {
     "exclude",
     "index-url",
     "allowed-hosts",
+    "artifact-hosts",
     "severity",
     "private",
     "waiver",
@@ -62,6 +63,8 @@ class Settings:
     exclude: tuple[str, ...] = ()
     index_url: str | None = None
     allowed_hosts: tuple[str, ...] | None = None
+    # Hosts any index may serve its files from (LC107), beside the ones it is known to use.
+    artifact_hosts: tuple[str, ...] = ()
     severity: Mapping[str, Severity] = field(default_factory=lambda: MappingProxyType({}))
     private_packages: tuple[str, ...] = ()
     private_index: str | None = None
@@ -212,6 +215,9 @@ def _settings_from_table(
     hosts = strings("allowed-hosts")
     if hosts is not None:
         changes["allowed_hosts"] = tuple(h.lower() for h in hosts)
+    artifact_hosts = strings("artifact-hosts")
+    if artifact_hosts is not None:
+        changes["artifact_hosts"] = tuple(h.strip().lower().rstrip(".") for h in artifact_hosts)
     if "fail-on" in table:
         changes["fail_on"] = severity("fail-on", table["fail-on"])
     changes["index_url"] = string("index-url")

@@ -7,20 +7,23 @@ import fnmatch
 import os
 from collections.abc import Iterable, Sequence
 from types import MappingProxyType
+from urllib.parse import urlsplit
 
 from lockcheck.config import Settings
-from lockcheck.errors import LockcheckError
+from lockcheck.errors import ConfigError, LockcheckError
 from lockcheck.findings import ErrorEntry, Finding
 from lockcheck.index import resolve
 from lockcheck.index.interface import (
+    EntryKey,
     IndexSnapshot,
     LookupStatus,
     PackageIndex,
     ProgressFn,
     Release,
     ReleaseKey,
+    entry_key,
 )
-from lockcheck.index.verification import check_hashes, checked_packages
+from lockcheck.index.verification import check_hashes, checked_packages, moved_artifacts
 from lockcheck.model import Lockfile
 from lockcheck.urls import redact
 
@@ -36,7 +39,7 @@ def lookup(
     fallback: str | None = None
     installer: str | None = None
     fallback_known = False
-    assignments: dict[tuple[str, int | None, str], tuple[ReleaseKey, ...]] = {}
+    assignments: dict[EntryKey, tuple[ReleaseKey, ...]] = {}
     for settings, lock in pairs:
         for package in lock.packages:
             if not resolve.needs_verification(package):
@@ -55,6 +58,17 @@ def lookup(
                     )
                 )
                 return None
+            problems = [(url, p) for url in indexes if (p := invalid_index_url(url))]
+            for url, problem in problems:
+                error = ErrorEntry.of(
+                    package.location.path,
+                    None,
+                    f"--verify: invalid index URL {redact(_without_userinfo(url))}: {problem}",
+                )
+                if error not in errors:  # once per file and index, not once per package
+                    errors.append(error)
+            if problems:
+                continue
             try:
                 cleaned = [
                     index.add_credentials(
@@ -63,9 +77,11 @@ def lookup(
                     for url in indexes
                 ]
             except LockcheckError as exc:  # an index URL that is no URL
-                errors.append(ErrorEntry.of(package.location.path, package.location.line, str(exc)))
-                return None
-            assignments[(package.location.path, package.location.line, package.name)] = tuple(
+                error = ErrorEntry.of(package.location.path, None, str(exc))
+                if error not in errors:
+                    errors.append(error)
+                continue
+            assignments[entry_key(package)] = tuple(
                 ReleaseKey(url, package.name, package.version or "") for url in cleaned
             )
     keys = list(dict.fromkeys(k for keys in assignments.values() for k in keys))
@@ -84,12 +100,16 @@ def lookup(
 
 
 def _public_names(pairs: Pairs, index: PackageIndex) -> tuple[str | None, dict[str, LookupStatus]]:
-    """LC307: which configured private names the public index knows."""
+    """LC307: which configured private names the public index knows. Asked only where
+    LC307 runs: a private name is not sent to the public index for a rule switched off."""
+    from lockcheck.engine import select_rules  # loaded already: the engine runs this phase
+
     names = sorted(
         {
             package.name
             for settings, lock in pairs
             if settings.private_packages
+            and any(rule.code == "LC307" for rule in select_rules(settings))
             for package in lock.packages
             if not package.is_project
             and any(fnmatch.fnmatchcase(package.name, p) for p in settings.private_packages)
@@ -100,10 +120,39 @@ def _public_names(pairs: Pairs, index: PackageIndex) -> tuple[str | None, dict[s
     public = resolve.public_index()
     if public is None:
         return None, {}
+    problem = invalid_index_url(public)
+    if problem:
+        raise ConfigError(f"--verify: invalid public index URL {redact(public)}: {problem}")
     # Set in the environment (LOCKCHECK_PUBLIC_INDEX_URL), it is an index the user chose.
     chosen = bool(os.environ.get("LOCKCHECK_PUBLIC_INDEX_URL", "").strip())
     cleaned = index.add_credentials(public, user_chosen=chosen)
     return redact(public), index.project_status(cleaned, names)
+
+
+def _without_userinfo(url: str) -> str:
+    """The URL without ``user:password@``, by string alone (it may not parse; a password
+    may contain "@", so the last one ends the user information)."""
+    scheme, sep, rest = url.partition("://")
+    if not sep:
+        return url
+    authority, slash, path = rest.partition("/")
+    return f"{scheme}://{authority.rpartition('@')[2]}{slash}{path}"
+
+
+def invalid_index_url(url: str) -> str | None:
+    """Why an index URL cannot be asked at all (it would only fail, or crash, later)."""
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - raises ValueError on a bad port
+    except ValueError as error:
+        if "NFKC" in str(error):  # that message quotes the netloc, password and all
+            return "the host has characters that are invalid under NFKC normalization"
+        return str(error) if "@" not in str(error) else "not a valid URL"
+    if parts.scheme.lower() not in ("http", "https"):
+        return f"the scheme is not http or https: {parts.scheme or 'none'}"
+    if not parts.hostname:
+        return "no host"
+    return None
 
 
 def cached_mismatches(findings: Iterable[Finding], snapshot: IndexSnapshot) -> list[ReleaseKey]:
@@ -113,8 +162,8 @@ def cached_mismatches(findings: Iterable[Finding], snapshot: IndexSnapshot) -> l
     }
     keys = (
         key
-        for (_path, _line, name), assigned in snapshot.assignments.items()
-        if name in mismatched
+        for entry, assigned in snapshot.assignments.items()
+        if entry.name in mismatched
         for key in assigned
         if (release := snapshot.releases.get(key)) is not None and release.from_cache
     )
@@ -136,8 +185,12 @@ def verification_counts(pairs: Pairs, snapshot: IndexSnapshot | None) -> tuple[i
     """(verified, unverified): a package is verified only if every locked hash matched a
     published file; it is unverified when the index could not be asked about it."""
     verified = unverified = 0
-    for _settings, lock in pairs:
+    for settings, lock in pairs:
+        unasked = _unasked_private(settings, lock, snapshot)
+        unverified += len(unasked)
         for package, release in checked_packages(lock, snapshot):
+            if package.name in unasked:
+                continue  # counted: LC307 could not ask about it
             if release.status is LookupStatus.FAILED:
                 unverified += 1
                 continue
@@ -146,6 +199,25 @@ def verification_counts(pairs: Pairs, snapshot: IndexSnapshot | None) -> tuple[i
             checks = check_hashes(package, release)
             if any(c.unverifiable for c in checks):
                 unverified += 1
-            elif checks and all(c.matched is not None for c in checks):
+            elif (
+                checks
+                and all(c.matched is not None for c in checks)
+                and not moved_artifacts(package, release)  # the right bytes, a wrong place
+            ):
                 verified += 1
     return verified, unverified
+
+
+def _unasked_private(
+    settings: Settings, lock: Lockfile, snapshot: IndexSnapshot | None
+) -> set[str]:
+    """Private names the public index could not be asked about (LC307 did not run)."""
+    if snapshot is None or not settings.private_packages:
+        return set()
+    return {
+        package.name
+        for package in lock.packages
+        if not package.is_project
+        and snapshot.public_names.get(package.name) is LookupStatus.FAILED
+        and any(fnmatch.fnmatchcase(package.name, p) for p in settings.private_packages)
+    }

@@ -26,6 +26,10 @@ if TYPE_CHECKING:  # sqlite3 and json are imported on use: most runs never --ver
 FILENAME = "index-v1.sqlite3"
 SCHEMA_VERSION = 1
 BUSY_TIMEOUT = 10.0  # seconds SQLite itself waits for another process's lock
+# How far in the future a row may be dated and still be read (as age 0: a clock stepped
+# back by a time sync); a row dated later is a miss, so no row is trusted for longer than
+# this plus the age limit.
+CLOCK_SKEW = 300.0
 ATTEMPTS = 8  # for "locked" errors SQLite's busy handler does not wait on (~1.3 s in all)
 
 _SCHEMA = f"""
@@ -114,7 +118,12 @@ class ReleaseCache:
             fetched_at = float(row[0])
         except (ValueError, TypeError, KeyError, AttributeError):
             return None  # a damaged entry is a miss; the next put replaces it
-        return release, max(0.0, self._clock() - fetched_at)
+        age = self._clock() - fetched_at
+        if not age >= -CLOCK_SKEW:
+            # Dated in the future (a planted row, a clock set back) or NaN: it would read as
+            # fresh forever, so it is a miss, and the next put re-dates it.
+            return None
+        return release, max(0.0, age)
 
     def put(self, release: Release) -> None:
         """Store a FOUND release freshly fetched, replacing (and re-dating) any older entry."""

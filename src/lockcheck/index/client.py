@@ -28,6 +28,7 @@ import httpx
 import lockcheck
 from lockcheck.errors import ConfigError
 from lockcheck.index.credentials import CredentialStore, split_credentials
+from lockcheck.index.decoding import ACCEPT_ENCODING, BoundedDecoder, DecodingError, TooLarge
 from lockcheck.index.interface import (
     MAX_CACHE_AGE,
     CacheStore,
@@ -55,6 +56,8 @@ _JSON_ACCEPT = "application/json"
 _SIMPLE_ACCEPT = "application/vnd.pypi.simple.v1+json, text/html;q=0.1"
 _REDIRECTS = frozenset({301, 302, 303, 307, 308})
 _MAX_REDIRECTS = 10
+# Environment variables that name the certificates to trust (httpx reads the SSL_ ones).
+_CERT_VARIABLES = ("SSL_CERT_FILE", "SSL_CERT_DIR", "REQUESTS_CA_BUNDLE", "PIP_CERT")
 
 
 class _Api(str, Enum):
@@ -141,6 +144,9 @@ class IndexClient:
         backoff: float = 0.5,
         max_retry_after: float = 60.0,
         max_body: int = 64 * 1024 * 1024,
+        # For one request, redirects and the whole body included; default 120 s, or twice
+        # the read timeout if that is longer.
+        deadline: float | None = None,
         cache: CacheStore | None = None,
         max_cache_age: float = MAX_CACHE_AGE,
         credentials: Iterable[str] = (),
@@ -157,6 +163,11 @@ class IndexClient:
         self._backoff = backoff
         self._max_retry_after = max_retry_after
         self._max_body = max_body
+        if deadline is None:
+            deadline = max(120.0, 2 * self._read_timeout)
+        if not deadline > 0:
+            raise ConfigError(f"the request deadline must be positive, not {deadline}")
+        self._deadline = deadline
         self._cache = cache
         self._max_cache_age = max_cache_age
         self._credentials = CredentialStore(use_netrc=use_netrc)
@@ -322,6 +333,8 @@ class IndexClient:
                 return LookupStatus.NO_PROJECT
         except _Failed:
             return LookupStatus.FAILED
+        except Exception:  # a bug or a page no reducer expected: "could not ask", not a crash
+            return LookupStatus.FAILED
         return LookupStatus.FOUND
 
     def _state(self, index: str) -> _IndexState:
@@ -363,7 +376,14 @@ class IndexClient:
         for attempt in range(1, attempts + 1):
             try:
                 async with session.slots:
-                    return await self._follow(session.client, url, accept)
+                    # Timeouts bound each read, not the whole answer: an index that
+                    # trickles a byte a second would otherwise hold the run open forever.
+                    return await asyncio.wait_for(
+                        self._follow(session.client, url, accept), self._deadline
+                    )
+            except asyncio.TimeoutError:  # the builtin TimeoutError from 3.11 on
+                # Not retried: an index this slow would only hold the run several times over.
+                raise _Failed(f"no complete answer within {self._deadline:g} s", url) from None
             except _Retryable as problem:
                 if attempt == attempts:
                     times = f" after {attempts} attempts" if attempts > 1 else ""
@@ -416,13 +436,18 @@ class IndexClient:
         declared = response.headers.get("content-length", "")
         if declared.isdigit() and int(declared) > self._max_body:
             raise _Failed(self._too_large(), str(response.url))
-        chunks: list[bytes] = []
-        size = 0
-        async for chunk in response.aiter_bytes():
-            size += len(chunk)
-            if size > self._max_body:
-                raise _Failed(self._too_large(), str(response.url))
-            chunks.append(chunk)
+        # Decoded here, not by httpx, so that the limit holds for the decoded bytes as they
+        # are decoded (a doubly gzipped answer of a few KB can expand to gigabytes).
+        try:
+            decoder = BoundedDecoder(response.headers.get("content-encoding", ""), self._max_body)
+            chunks: list[bytes] = []
+            async for raw in response.aiter_raw():
+                chunks.extend(decoder.feed(raw))
+            chunks.extend(decoder.finish())
+        except TooLarge:
+            raise _Failed(self._too_large(), str(response.url)) from None
+        except DecodingError as error:
+            raise _Failed(str(error), str(response.url)) from None
         content_type = response.headers.get("content-type", "")
         return _Page(str(response.url), content_type, b"".join(chunks))
 
@@ -462,14 +487,26 @@ class IndexClient:
             pool=None,  # the semaphore already bounds how many requests wait for a slot
         )
         limits = httpx.Limits(max_connections=self._jobs, max_keepalive_connections=self._jobs)
-        async with httpx.AsyncClient(
-            timeout=timeout,
-            limits=limits,
-            headers={"User-Agent": self._user_agent},
-            auth=OriginAuth(self._credentials),
-            follow_redirects=False,
-        ) as client:
+        try:
+            client = httpx.AsyncClient(
+                timeout=timeout,
+                limits=limits,
+                headers={"User-Agent": self._user_agent, "Accept-Encoding": ACCEPT_ENCODING},
+                auth=OriginAuth(self._credentials),
+                follow_redirects=False,
+            )
+        except (OSError, ssl.SSLError) as error:  # the trust store named in the environment
+            raise ConfigError(_trust_store_problem(error)) from None
+        async with client:
             yield _Session(client, asyncio.Semaphore(self._jobs))
+
+
+def _trust_store_problem(error: Exception) -> str:
+    values = {v: os.environ.get(v, "") for v in _CERT_VARIABLES}
+    missing = [f"{v}={value}" for v, value in values.items() if value and not os.path.exists(value)]
+    where = f" ({', '.join(missing)})" if missing else ""
+    detail = error.strerror if isinstance(error, OSError) and error.strerror else str(error)
+    return redact(f"cannot load the TLS certificates to trust{where}: {detail}")
 
 
 def json_api_base(index_url: str) -> str | None:

@@ -7,7 +7,10 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from enum import Enum
 from types import MappingProxyType
-from typing import NamedTuple, Protocol
+from typing import TYPE_CHECKING, NamedTuple, Protocol
+
+if TYPE_CHECKING:
+    from lockcheck.model import LockedPackage
 
 
 class ReleaseKey(NamedTuple):
@@ -16,6 +19,22 @@ class ReleaseKey(NamedTuple):
     index_url: str
     name: str
     version: str
+
+
+class EntryKey(NamedTuple):
+    """Which lock entry a lookup is for: its identity, not where it is written (two entries
+    of one project may share a line, or have none, and must never share a lookup)."""
+
+    path: str
+    name: str
+    version: str
+    source: str  # the index the lock records, "" when it records none
+
+
+def entry_key(package: LockedPackage) -> EntryKey:
+    return EntryKey(
+        package.location.path, package.name, package.version or "", package.source.url or ""
+    )
 
 
 class LookupStatus(str, Enum):
@@ -116,17 +135,17 @@ class IndexSnapshot:
     """What rules see: the releases fetched up front, and which key each package maps to."""
 
     releases: Mapping[ReleaseKey, Release] = field(default_factory=lambda: MappingProxyType({}))
-    # (package path, line, name) -> the keys it was looked up under (several indexes for
-    # a requirements file with --extra-index-url)
-    assignments: Mapping[tuple[str, int | None, str], tuple[ReleaseKey, ...]] = field(
+    # entry -> the keys it was looked up under (several indexes for a requirements file
+    # with --extra-index-url)
+    assignments: Mapping[EntryKey, tuple[ReleaseKey, ...]] = field(
         default_factory=lambda: MappingProxyType({})
     )
     # Configured private names found on the public index (LC307): name -> status.
     public_names: Mapping[str, LookupStatus] = field(default_factory=lambda: MappingProxyType({}))
     public_index: str | None = None
 
-    def release_for(self, path: str, line: int | None, name: str) -> Release | None:
-        keys = self.assignments.get((path, line, name))
+    def release_for(self, package: LockedPackage) -> Release | None:
+        keys = self.assignments.get(entry_key(package))
         if not keys:
             return None
         return merge(

@@ -183,28 +183,37 @@ def simple_page(
     """A Simple API project page, PEP 691 JSON or PEP 503 HTML as ``content_type`` says."""
     media_type, charset = parse_content_type(content_type)
     if media_type in _SIMPLE_JSON_TYPES:
-        return simple_json_page(body, name, versions)
+        return simple_json_page(body, name, versions, page_url)
     if media_type in _HTML_TYPES:
         return simple_html_page(body, page_url, name, versions, charset)
     raise ResponseError(f"expected a Simple API page, got {media_type or 'no content type'}")
 
 
-def simple_json_page(body: bytes, name: str, versions: Collection[str]) -> dict[str, ReleaseFiles]:
-    """PEP 691 JSON (with PEP 700's ``size`` and ``upload-time`` when present)."""
+def simple_json_page(
+    body: bytes, name: str, versions: Collection[str], page_url: str | None = None
+) -> dict[str, ReleaseFiles]:
+    """PEP 691 JSON (with PEP 700's ``size`` and ``upload-time`` when present). File URLs
+    may be relative (PEP 691): they are resolved against ``page_url`` when given."""
     page = _object(load_json(body), "the page")
     meta = page.get("meta")
     if meta is not None:
         api_version = _optional_str(_object(meta, "'meta'"), "api-version", "'meta'")
         if api_version is not None and api_version.split(".")[0] != "1":
             raise ResponseError(f"unsupported Simple API version {api_version!r}")
-    files = (_simple_json_file(entry) for entry in _list(page.get("files"), "'files'"))
+    files = (_simple_json_file(entry, page_url) for entry in _list(page.get("files"), "'files'"))
     return _group_by_version(files, name, versions)
 
 
-def _simple_json_file(entry: object) -> PublishedFile:
+def _simple_json_file(entry: object, page_url: str | None) -> PublishedFile:
     item = _object(entry, "a file entry")
     filename = _required_str(item, "filename", "a file entry")
     where = f"file {filename!r}"
+    url = _optional_str(item, "url", where)
+    if url is not None and page_url is not None:
+        try:
+            url = urljoin(page_url, url)
+        except ValueError as error:  # e.g. an unclosed "[" of an IPv6 host
+            raise ResponseError(f"malformed URL of {where}: {error}") from None
     yanked_value = item.get("yanked", False)
     if not isinstance(yanked_value, (bool, str)):
         raise ResponseError(f"'yanked' of {where} is neither true/false nor a reason")
@@ -216,7 +225,7 @@ def _simple_json_file(entry: object) -> PublishedFile:
         upload_time=_optional_str(item, "upload-time", where),
         yanked=yanked_value is not False,
         yanked_reason=reason,
-        url=_optional_str(item, "url", where),
+        url=url,
     )
 
 
@@ -256,14 +265,18 @@ class _AnchorParser(HTMLParser):
 
 
 def _html_file(href: str, yanked: str | None, base: str) -> PublishedFile:
-    url, fragment = urldefrag(urljoin(base, href.strip()))
+    try:
+        url, fragment = urldefrag(urljoin(base, href.strip()))
+        path = urlsplit(url).path
+    except ValueError as error:  # e.g. an unclosed "[" of an IPv6 host
+        raise ResponseError(f"malformed link {href[:200]!r}: {error}") from None
     digests: dict[str, str] = {}
     for part in fragment.split("&"):
         algorithm, _, digest = part.partition("=")
         if algorithm and _HEX.match(digest):
             digests[algorithm.lower()] = digest.lower()
     return PublishedFile(
-        filename=unquote(urlsplit(url).path.rsplit("/", 1)[-1]),
+        filename=unquote(path.rsplit("/", 1)[-1]),
         digests=digests,
         yanked=yanked is not None,
         yanked_reason=yanked or None,

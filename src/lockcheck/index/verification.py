@@ -6,9 +6,11 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator
 from typing import NamedTuple
+from urllib.parse import unquote, urlsplit
 
-from lockcheck.index.interface import IndexSnapshot, PublishedFile, Release
+from lockcheck.index.interface import IndexSnapshot, LookupStatus, PublishedFile, Release
 from lockcheck.model import Artifact, Hash, Location, LockedPackage, Lockfile
+from lockcheck.urls import same_index
 
 
 class HashCheck(NamedTuple):
@@ -54,6 +56,41 @@ def published(release: Release, filename: str | None) -> PublishedFile | None:
     return None
 
 
+def moved_artifacts(package: LockedPackage, release: Release) -> list[tuple[Artifact, str]]:
+    """The artifacts whose recorded URL is not where the index serves that file, with the
+    index's URL (LC308). Judged only when the index asked is the one the lock records: a
+    mirror serves the same files from its own URLs."""
+    recorded = package.source.url
+    if release.status is not LookupStatus.FOUND or not recorded:
+        return []
+    if not same_index(release.key.index_url, recorded):
+        return []
+    moved = []
+    for artifact in package.artifacts:
+        file = published(release, artifact.filename)
+        if artifact.url is None or file is None or file.url is None:
+            continue  # a file the index does not publish is another rule's finding
+        locked, served = file_location(artifact.url), file_location(file.url)
+        if locked is not None and served is not None and locked != served:
+            moved.append((artifact, file.url))
+    return moved
+
+
+def file_location(url: str) -> tuple[str, str, int | None, str] | None:
+    """What names a file's location: scheme, host, port and path (decoded). A query string
+    (signed URLs), a fragment (digests) and credentials do not."""
+    try:
+        parts = urlsplit(url.strip())
+        port = parts.port
+    except ValueError:
+        return None
+    if not parts.hostname:
+        return None
+    scheme = parts.scheme.lower()
+    default = {"http": 80, "https": 443}.get(scheme)
+    return (scheme, parts.hostname.lower(), None if port == default else port, unquote(parts.path))
+
+
 def artifact_disagreements(artifact: Artifact, file: PublishedFile) -> list[str]:
     """What the lock says about a file (size, upload time) that the index contradicts."""
     found = []
@@ -87,6 +124,6 @@ def checked_packages(
     if snapshot is None:
         return
     for package in lock.packages:
-        release = snapshot.release_for(package.location.path, package.location.line, package.name)
+        release = snapshot.release_for(package)
         if release is not None:
             yield package, release

@@ -18,6 +18,7 @@ from lockcheck.rules import (
     lc104_credentials_in_url,
     lc105_disallowed_host,
     lc106_package_from_wrong_index,
+    lc107_foreign_artifact_host,
     lc201_stale_lock,
     lc202_unsupported_lock_version,
     lc301_hash_not_on_index,
@@ -27,6 +28,7 @@ from lockcheck.rules import (
     lc305_artifact_mismatch,
     lc306_unverified_package,
     lc307_private_name_on_public_index,
+    lc308_url_not_on_index,
     lc901_expired_waiver,
     lc902_unused_waiver,
 )
@@ -48,6 +50,7 @@ ALL_RULES: tuple[Rule, ...] = (
     lc104_credentials_in_url.RULE,
     lc105_disallowed_host.RULE,
     lc106_package_from_wrong_index.RULE,
+    lc107_foreign_artifact_host.RULE,
     lc201_stale_lock.RULE,
     lc202_unsupported_lock_version.RULE,
     lc301_hash_not_on_index.RULE,
@@ -57,6 +60,7 @@ ALL_RULES: tuple[Rule, ...] = (
     lc305_artifact_mismatch.RULE,
     lc306_unverified_package.RULE,
     lc307_private_name_on_public_index.RULE,
+    lc308_url_not_on_index.RULE,
     lc901_expired_waiver.RULE,
     lc902_unused_waiver.RULE,
 )

@@ -3,7 +3,8 @@
 ## What it does
 With `--verify`, reports every package whose lookup failed after retries (network
 errors, timeouts, 5xx and 429 responses, responses that are not what the API promises),
-and packages whose locked hashes use an algorithm the index publishes no digest for.
+packages whose locked hashes use an algorithm the index publishes no digest for, and
+configured private packages the public index could not be asked about (LC307).
 When these are the only findings, lockcheck exits with status 3: verification is
 incomplete, which is neither a pass nor a failure of the lock.
 
@@ -23,6 +24,7 @@ sha256 hashes.
 
 from __future__ import annotations
 
+import fnmatch
 from collections.abc import Iterator
 
 from lockcheck.findings import Finding, Severity
@@ -58,6 +60,27 @@ def check(lock: Lockfile, ctx: RuleContext) -> Iterator[Finding]:
                 "could not be verified",
                 package=package,
                 fix="regenerate the lock with sha256 hashes",
+            )
+    yield from _unasked_private_names(lock, ctx)
+
+
+def _unasked_private_names(lock: Lockfile, ctx: RuleContext) -> Iterator[Finding]:
+    """LC307 could not ask the public index: that check did not pass, it did not run."""
+    from lockcheck.index.interface import LookupStatus
+
+    snapshot, patterns = ctx.index, ctx.settings.private_packages
+    if snapshot is None or not patterns:
+        return
+    for package in lock.packages:
+        if package.is_project or not any(fnmatch.fnmatchcase(package.name, p) for p in patterns):
+            continue
+        if snapshot.public_names.get(package.name) is LookupStatus.FAILED:
+            yield RULE.finding(
+                package.location,
+                f"the public index {redact(snapshot.public_index or '')} could not be asked "
+                f"whether the private name {package.name!r} exists there (LC307)",
+                package=package,
+                fix="re-run when the public index is reachable",
             )
 
 

@@ -1,0 +1,239 @@
+"""LC307 private-name-on-public-index: found, not found, and "could not ask" (which is
+LC306 and exit 3, never a pass), in every format that can lock a private package."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from pytest_httpserver import HTTPServer
+from werkzeug import Response
+
+from fake_index import FakeIndex, closed_port_url, fake_digest, local_server
+from lockcheck.checking import SettingsResolver
+from lockcheck.config import Overrides
+from lockcheck.discover import discover
+from lockcheck.engine import run
+from lockcheck.findings import Report
+from lockcheck.index.client import IndexClient
+
+WHEEL = "acme_billing-1.0-py3-none-any.whl"
+
+
+@pytest.fixture(scope="module")
+def _server() -> Iterator[HTTPServer]:
+    with local_server() as server:
+        yield server
+
+
+@pytest.fixture
+def server(_server: HTTPServer) -> Iterator[HTTPServer]:
+    _server.clear()
+    yield _server
+
+
+@pytest.fixture(autouse=True)
+def _isolated(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setenv("NETRC", str(tmp_path / "no-netrc"))
+    for variable in ("LOCKCHECK_TIMEOUT", "PIP_INDEX_URL", "UV_DEFAULT_INDEX", "UV_INDEX_URL"):
+        monkeypatch.delenv(variable, raising=False)
+
+
+def requirements(private: str) -> str:
+    return f"--index-url {private}\nacme-billing==1.0 --hash=sha256:{fake_digest(WHEEL)}\n"
+
+
+def uv_lock(private: str) -> str:
+    return f"""version = 1
+revision = 3
+requires-python = ">=3.10"
+
+[[package]]
+name = "acme-billing"
+version = "1.0"
+source = {{ registry = "{private}" }}
+wheels = [
+    {{ url = "{private.rsplit("/", 1)[0]}/packages/{WHEEL}", hash = "sha256:{fake_digest(WHEEL)}" }},
+]
+"""
+
+
+def poetry_lock(private: str) -> str:
+    return f"""[[package]]
+name = "acme-billing"
+version = "1.0"
+description = ""
+optional = false
+python-versions = "*"
+groups = ["main"]
+files = [
+    {{file = "{WHEEL}", hash = "sha256:{fake_digest(WHEEL)}"}},
+]
+
+[package.source]
+type = "legacy"
+url = "{private}"
+reference = "acme"
+
+[metadata]
+lock-version = "2.1"
+python-versions = "*"
+content-hash = "0"
+"""
+
+
+FORMATS: dict[str, Callable[[str], str]] = {
+    "requirements.txt": requirements,
+    "uv.lock": uv_lock,
+    "poetry.lock": poetry_lock,
+}
+
+
+def check(
+    tmp_path: Path,
+    filename: str,
+    private: FakeIndex,
+    public_url: str,
+    ignore: str = "",
+    **client: object,
+) -> Report:
+    (tmp_path / "lockcheck.toml").write_text(
+        f'select = ["LC3"]\nignore = [{ignore}]\n'
+        f'[private]\npackages = ["acme-*"]\nindex = "{private.url}"\n'
+    )
+    lock = tmp_path / filename
+    lock.write_text(FORMATS[filename](private.url))
+    resolver = SettingsResolver(None, Overrides())
+    targets, errors = discover([str(lock)], resolver.exclude_for)
+    assert not errors
+    # Retries and backoff through the real constructor, made short.
+    index = IndexClient(
+        retries=1,
+        backoff=0.01,
+        connect_timeout=1.0,
+        read_timeout=2.0,
+        **client,  # type: ignore[arg-type]
+    )
+    return run(targets, resolver, verify=True, index=index)
+
+
+@pytest.fixture
+def private(server: HTTPServer) -> FakeIndex:
+    index = FakeIndex(server, root="/private")
+    index.add_file("acme-billing", "1.0", WHEEL)
+    return index
+
+
+@pytest.fixture
+def set_public(monkeypatch: pytest.MonkeyPatch) -> Callable[[str], None]:
+    return lambda url: monkeypatch.setenv("LOCKCHECK_PUBLIC_INDEX_URL", url)
+
+
+def codes(report: Report) -> list[str]:
+    return sorted(f.code for f in report.findings)
+
+
+@pytest.mark.parametrize("filename", sorted(FORMATS))
+def test_private_name_on_the_public_index(
+    server: HTTPServer,
+    tmp_path: Path,
+    private: FakeIndex,
+    filename: str,
+    set_public: Callable[[str], None],
+) -> None:
+    public = FakeIndex(server, root="/public")
+    public.add_file("acme-billing", "0.0.1", "acme_billing-0.0.1-py3-none-any.whl")
+    set_public(public.url)
+    report = check(tmp_path, filename, private, public.url)
+    assert codes(report) == ["LC307"], report.findings
+    assert report.exit_code() == 0  # a warning, below the default fail-on
+
+
+@pytest.mark.parametrize("filename", sorted(FORMATS))
+def test_private_name_absent_from_the_public_index(
+    server: HTTPServer,
+    tmp_path: Path,
+    private: FakeIndex,
+    filename: str,
+    set_public: Callable[[str], None],
+) -> None:
+    public = FakeIndex(server, root="/public")
+    public.add_file("other", "1.0", "other-1.0-py3-none-any.whl")
+    set_public(public.url)
+    report = check(tmp_path, filename, private, public.url)
+    assert codes(report) == [] and report.exit_code() == 0
+    assert report.verified == 1 and report.unverified == 0
+
+
+@pytest.mark.parametrize("filename", sorted(FORMATS))
+@pytest.mark.parametrize("fault", ["500", "refused"])
+def test_public_index_that_cannot_be_asked_is_lc306_and_exit_3(
+    server: HTTPServer,
+    tmp_path: Path,
+    private: FakeIndex,
+    filename: str,
+    fault: str,
+    set_public: Callable[[str], None],
+) -> None:
+    if fault == "500":
+        server.expect_request("/public/pypi/acme-billing/json").respond_with_data("", 500)
+        server.expect_request("/public/simple/acme-billing/").respond_with_data("", 500)
+        public_url = server.url_for("/public/simple")
+    else:
+        public_url = closed_port_url()
+    set_public(public_url)
+    report = check(tmp_path, filename, private, public_url)
+    assert codes(report) == ["LC306"], report.findings
+    (finding,) = report.findings
+    assert "could not be asked whether the private name 'acme-billing'" in finding.message
+    assert report.exit_code() == 3
+    assert report.unverified == 1
+
+
+@pytest.mark.parametrize(
+    ("content_type", "body"),
+    [
+        ("text/html", '<a href="http://[::1/acme_billing-0.1.tar.gz">x</a>'),
+        ("application/vnd.pypi.simple.v1+json", '{"files": [{"filename": 3}]}'),
+        ("image/png", "<html></html>"),
+        ("application/json", "[" * 100_000),
+    ],
+)
+def test_malformed_public_page_is_lc306_not_a_traceback(
+    server: HTTPServer,
+    tmp_path: Path,
+    private: FakeIndex,
+    content_type: str,
+    body: str,
+    set_public: Callable[[str], None],
+) -> None:
+    # No JSON API at this URL (it does not end in /simple): the Simple page is all there is.
+    server.expect_request("/public/acme-billing/").respond_with_response(
+        Response(body, 200, content_type=content_type)
+    )
+    set_public(server.url_for("/public"))
+    report = check(tmp_path, "requirements.txt", private, server.url_for("/public"))
+    assert codes(report) == ["LC306"], report.findings
+    assert report.exit_code() == 3
+
+
+def test_ignoring_lc306_still_does_not_pass(
+    server: HTTPServer, tmp_path: Path, private: FakeIndex, set_public: Callable[[str], None]
+) -> None:
+    set_public(closed_port_url())
+    report = check(tmp_path, "requirements.txt", private, closed_port_url(), ignore='"LC306"')
+    assert codes(report) == []
+    assert report.unverified == 1
+    assert report.exit_code() == 3
+
+
+def test_private_names_are_not_sent_to_the_public_index_when_lc307_is_off(
+    server: HTTPServer, tmp_path: Path, private: FakeIndex, set_public: Callable[[str], None]
+) -> None:
+    public = FakeIndex(server, root="/public")
+    public.add_file("acme-billing", "0.0.1", "acme_billing-0.0.1-py3-none-any.whl")
+    set_public(public.url)
+    report = check(tmp_path, "requirements.txt", private, public.url, ignore='"LC307"')
+    assert codes(report) == [] and report.exit_code() == 0
+    assert public.requests == []
