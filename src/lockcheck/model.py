@@ -163,7 +163,8 @@ class ManifestState:
     """What the lock recorded about its manifest (pyproject.toml) and what it says now.
 
     ``kind`` is "content-hash" (poetry) or "requires-dist" (uv). The tuples hold the
-    recorded and current values, normalised, so LC201 only has to compare them.
+    recorded and current values, normalised, so LC201 only has to compare them;
+    ``labels`` maps a value to how a message shows it (the markers as written).
     """
 
     kind: str
@@ -171,6 +172,7 @@ class ManifestState:
     location: Location
     recorded: tuple[str, ...]
     current: tuple[str, ...]
+    labels: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)

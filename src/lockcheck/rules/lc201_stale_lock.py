@@ -28,13 +28,46 @@ import os
 from collections.abc import Iterator
 
 from lockcheck.findings import Finding, Severity
-from lockcheck.model import Lockfile, LockFormat
+from lockcheck.model import Lockfile, LockFormat, ManifestState
 from lockcheck.rules.base import RuleContext, define
 
+# A long list helps nobody: the first few differences say what to look at.
+_SHOWN = 3
 
-def _shown(key: str) -> str:
-    requirement, _, marker = key.partition(" ; ")
-    return f"{requirement} (with a marker)" if marker else requirement
+
+def _label(key: str, labels: dict[str, str]) -> str:
+    return labels.get(key, key).replace(" ; ", "; ", 1)
+
+
+def _marker(key: str, labels: dict[str, str]) -> str:
+    _, _, marker = labels.get(key, key).partition(" ; ")
+    return f"marker `{marker}`" if marker else "no marker"
+
+
+def _differences(state: ManifestState, manifest: str) -> list[str]:
+    labels = dict(state.labels)
+    added = sorted(set(state.current) - set(state.recorded))
+    removed = sorted(set(state.recorded) - set(state.current))
+    by_base: dict[str, list[str]] = {}
+    for key in removed:
+        by_base.setdefault(key.partition(" ; ")[0], []).append(key)
+    found = []
+    for key in added:
+        base = key.partition(" ; ")[0]
+        if by_base.get(base):
+            old = by_base[base].pop(0)
+            found.append(
+                f"{base} has {_marker(key, labels)} in {manifest} but "
+                f"{_marker(old, labels)} in the lock"
+            )
+        else:
+            found.append(f"{manifest} declares {_label(key, labels)}, the lock does not record it")
+    for keys in by_base.values():
+        found += [
+            f"the lock records {_label(k, labels)}, which {manifest} no longer declares"
+            for k in keys
+        ]
+    return found
 
 
 def check(lock: Lockfile, ctx: RuleContext) -> Iterator[Finding]:
@@ -50,20 +83,10 @@ def check(lock: Lockfile, ctx: RuleContext) -> Iterator[Finding]:
                 f"(now {state.current[0][:12]}...): the lock predates its last edit"
             )
         else:
-            added = sorted(set(state.current) - set(state.recorded))
-            removed = sorted(set(state.recorded) - set(state.current))
-            parts = []
-            if added:
-                parts.append(
-                    f"{manifest} declares {', '.join(map(_shown, added))} "
-                    "which the lock does not record"
-                )
-            if removed:
-                parts.append(
-                    f"the lock records {', '.join(map(_shown, removed))} "
-                    f"which {manifest} no longer declares"
-                )
-            message = "; ".join(parts)
+            differences = _differences(state, manifest)
+            message = "; ".join(differences[:_SHOWN])
+            if len(differences) > _SHOWN:
+                message += f"; and {len(differences) - _SHOWN} more"
         yield RULE.finding(state.location, message, fix=f"run `{tool}` and commit the result")
 
 

@@ -1,0 +1,206 @@
+"""uv.lock against pyproject.toml: the requirements uv recorded for each of the user's
+projects, and the ones its pyproject.toml declares now, lowered the way uv lowers them.
+
+uv records a project's requirements after applying its own settings, so the declared side
+gets the same treatment before the two are compared:
+
+* ``[tool.uv] dev-dependencies`` join the ``dev`` group;
+* ``[tool.uv.dependency-groups] <group> = { requires-python = ... }`` adds that Python
+  range as a marker to every entry of the group;
+* a requirement with a ``[tool.uv.sources]`` entry (the member's own, else the workspace
+  root's) is recorded once per source, each with the source's marker added, plus the rest
+  of the marker space when every source has a marker; a workspace, path, git or url source
+  replaces the version specifier, an index source keeps it.
+
+``dynamic`` dependencies cannot be known from pyproject.toml: that part is left out of the
+comparison and a note says so.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import replace
+from typing import Any
+
+from lockcheck.errors import LockfileError
+from lockcheck.model import Location, LockedPackage, ManifestState, Note, normalize_name
+from lockcheck.parsers.manifest import (
+    Condition,
+    Declared,
+    Manifest,
+    declared_requirements,
+    keys,
+    python_marker,
+    requirement,
+)
+from lockcheck.parsers.toml_document import Entry, Fields, TomlDocument
+
+# Sources that name the distribution itself, so uv records no version specifier.
+_DIRECT_SOURCES = ("workspace", "path", "git", "url")
+
+
+def manifest_states(
+    path: str, entries: list[Entry], packages: tuple[LockedPackage, ...], python: str | None
+) -> tuple[list[ManifestState], list[Note]]:
+    """For each of the user's projects whose pyproject.toml is here: recorded vs declared."""
+    states: list[ManifestState] = []
+    notes: list[Note] = []
+    base = os.path.dirname(path)
+    root_sources = _sources(_read(os.path.join(base, "pyproject.toml")))
+    for entry, package in zip(entries, packages, strict=True):
+        if not package.is_project or package.source.url is None:
+            continue
+        manifest_path = os.path.normpath(os.path.join(base, package.source.url, "pyproject.toml"))
+        document = _read(manifest_path)
+        if document is None:
+            continue
+        manifest = declared_requirements(document)
+        declared = lowered(document, manifest, {**root_sources, **_sources(document)})
+        metadata = entry.fields.table_at("metadata")
+        recorded, recorded_extras = _recorded(metadata) if metadata else ([], set())
+        if manifest.dynamic:
+            what = " and ".join(f"`{d}`" for d in sorted(manifest.dynamic))
+            notes.append(
+                Note(
+                    Location(manifest_path, manifest.dynamic_line),
+                    f"{what} of {package.display_name} are dynamic (computed by the build "
+                    "backend): LC201 cannot compare them with the lock",
+                )
+            )
+            recorded = [r for r in recorded if not _is_dynamic(r, manifest.dynamic)]
+            declared = [r for r in declared if not _is_dynamic(r, manifest.dynamic)]
+        if "optional-dependencies" in manifest.dynamic:
+            extras = recorded_extras
+        else:
+            extras = manifest.extras | recorded_extras
+        recorded_keys, recorded_shown = keys(recorded, extras, python)
+        current_keys, current_shown = keys(declared, extras, python)
+        states.append(
+            ManifestState(
+                kind="requires-dist",
+                manifest_path=manifest_path,
+                location=package.location,
+                recorded=recorded_keys,
+                current=current_keys,
+                labels=tuple({**recorded_shown, **current_shown}.items()),
+            )
+        )
+    return states, notes
+
+
+def _read(path: str) -> TomlDocument | None:
+    if not os.path.isfile(path):
+        return None
+    try:
+        return TomlDocument.read(path)
+    except LockfileError:
+        return None  # a broken pyproject is the build tool's error to report, not the lock's
+
+
+def _is_dynamic(req: Declared, dynamic: frozenset[str]) -> bool:
+    if req.group is not None:
+        return False  # dependency groups are never dynamic
+    optional = req.extra is not None or "extra" in (req.marker or "")
+    return ("optional-dependencies" if optional else "dependencies") in dynamic
+
+
+def _tool_uv(document: TomlDocument | None) -> dict[str, Any]:
+    if document is None:
+        return {}
+    tool = document.data.get("tool")
+    uv = tool.get("uv") if isinstance(tool, dict) else None
+    return uv if isinstance(uv, dict) else {}
+
+
+def _sources(document: TomlDocument | None) -> dict[str, list[dict[str, Any]]]:
+    table = _tool_uv(document).get("sources")
+    if not isinstance(table, dict):
+        return {}
+    found = {}
+    for name, value in table.items():
+        entries = value if isinstance(value, list) else [value]
+        found[normalize_name(name)] = [e for e in entries if isinstance(e, dict)]
+    return found
+
+
+def lowered(
+    document: TomlDocument, manifest: Manifest, sources: dict[str, list[dict[str, Any]]]
+) -> list[Declared]:
+    """The declared requirements as uv records them."""
+    uv = _tool_uv(document)
+    requirements = list(manifest.requirements)
+    dev = uv.get("dev-dependencies")  # uv's older spelling of the `dev` group
+    for text in dev if isinstance(dev, list) else []:
+        if isinstance(text, str):
+            requirements.append(requirement(document.path, text, None, "group dev"))
+    group_python = _group_python(uv)
+    found = []
+    for req in requirements:
+        group = req.group.removeprefix("group ") if req.group else None
+        python = group_python.get(group) if group else None
+        if python:
+            req = replace(req, conditions=(*req.conditions, (python, False)))
+        found += _with_sources(req, sources.get(normalize_name(req.name), []))
+    return found
+
+
+def _group_python(uv: dict[str, Any]) -> dict[str, str]:
+    table = uv.get("dependency-groups")
+    found = {}
+    for group, settings in table.items() if isinstance(table, dict) else []:
+        value = settings.get("requires-python") if isinstance(settings, dict) else None
+        marker = python_marker(value) if isinstance(value, str) else None
+        if marker:
+            found[normalize_name(group)] = marker
+    return found
+
+
+def _with_sources(req: Declared, sources: list[dict[str, Any]]) -> list[Declared]:
+    group = req.group.removeprefix("group ") if req.group else None
+    applicable = [s for s in sources if _applies(s, req.extra, group)]
+    if not applicable:
+        return [req]
+    found = []
+    for source in applicable:
+        marker = source.get("marker")
+        conditions: tuple[Condition, ...] = req.conditions
+        if isinstance(marker, str):
+            conditions = (*conditions, (marker, False))
+        direct = any(k in source for k in _DIRECT_SOURCES)
+        specifier = "" if direct else req.specifier
+        found.append(replace(req, specifier=specifier, conditions=conditions))
+    markers = [s.get("marker") for s in applicable]
+    if all(isinstance(m, str) for m in markers):
+        # Where no source's marker holds, the requirement stays as declared.
+        rest = tuple((m, True) for m in markers if isinstance(m, str))
+        found.append(replace(req, conditions=(*req.conditions, *rest)))
+    return found
+
+
+def _applies(source: dict[str, Any], extra: str | None, group: str | None) -> bool:
+    """A source limited to an extra or a group applies only to requirements declared there."""
+    wanted_extra = source.get("extra")
+    if isinstance(wanted_extra, str) and normalize_name(wanted_extra) != extra:
+        return False
+    wanted_group = source.get("group")
+    return not (isinstance(wanted_group, str) and normalize_name(wanted_group) != group)
+
+
+def _recorded(metadata: Fields) -> tuple[list[Declared], set[str]]:
+    found = [_declared(entry, None) for entry in metadata.tables("requires-dist")]
+    dev = metadata.table_at("requires-dev")
+    if dev is not None:
+        for group in dev.table:
+            found += [_declared(e, f"group {normalize_name(group)}") for e in dev.tables(group)]
+    extras = {normalize_name(e) for e in metadata.strings("provides-extras")}
+    return found, extras
+
+
+def _declared(entry: Fields, group: str | None) -> Declared:
+    return Declared(
+        name=entry.string("name", required=True) or "",
+        extras=tuple(entry.strings("extras")),
+        specifier=entry.string("specifier") or "",
+        marker=entry.string("marker"),
+        group=group,
+    )
