@@ -10,6 +10,7 @@ several (one per source marker) or write a marker differently, and neither is a 
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
@@ -19,6 +20,8 @@ from lockcheck.errors import LockfileError
 from lockcheck.markers import environments, truth
 from lockcheck.model import normalize_name
 from lockcheck.parsers.toml_document import TomlDocument
+
+_DYNAMIC = re.compile(r"^[ \t]*dynamic[ \t]*=", re.M)
 
 # A condition on top of a requirement's own marker: (marker, negated). A lock tool adds
 # these when it lowers a requirement (a source's marker, a group's requires-python).
@@ -180,7 +183,8 @@ def declared_requirements(document: TomlDocument) -> Manifest:
     for group in named:
         for text in _group_strings(named, group, ()):
             add(text, None, f"group {group}")
-    line = document.find_line("dynamic", 1, None) if dynamic else None
+    found_line = _DYNAMIC.search(document.text) if dynamic else None
+    line = document.line_of(found_line.start()) if found_line else None
     return Manifest(found, {normalize_name(e) for e in optional}, dynamic, line)
 
 

@@ -1,0 +1,186 @@
+"""LC201 stale-lock: uv.lock and poetry.lock against the pyproject.toml beside them.
+
+The uv cases are the fixtures in fixtures/projects/uv-lc201, one project per pattern
+uv records differently from how pyproject.toml spells it, each locked by real uv; every
+state's verdict is the one `uv lock --check` gave (fixtures/uv_lc201.py checks it when the
+fixtures are made, tests/oracles/test_uv_oracle.py checks it again against real uv).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from conftest import FIXTURES, run_cli
+
+UV_LC201 = FIXTURES / "projects" / "uv-lc201"
+STALE = FIXTURES / "projects" / "stale"
+
+
+def lc201(path: Path) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """LC201 findings and the notes for one lockfile."""
+    result = run_cli("check", "--format", "json", "--select", "LC201", str(path))
+    assert result.json["errors"] == []
+    return result.json["findings"], result.json["notes"]
+
+
+def message(path: Path) -> str:
+    findings, _ = lc201(path)
+    assert [f["code"] for f in findings] == ["LC201"]
+    return str(findings[0]["message"])
+
+
+# --- uv.lock: the real-uv fixtures, fresh ----------------------------------------------
+
+FRESH = [
+    "dev-dependencies/fresh",  # item 1: [tool.uv] dev-dependencies are the dev group
+    "include-group/fresh",  # item 2: {include-group = ...} is recorded flattened
+    "direct-sources/fresh",  # item 3: workspace and path sources drop the specifier
+    "direct-sources/respecified",  # item 3: so a new specifier there changes nothing
+    "source-markers/fresh",  # item 4: one requirement per source marker, plus the rest
+    "group-requires-python/fresh",  # item 5: the group's Python range becomes a marker
+    "self-extra/fresh",  # item 6: all = ["project[async]"]
+    "dynamic/fresh",  # item 7: dynamic dependencies are not compared
+    "dynamic/dynamic-edited",  # item 7: ... so an edit there cannot be seen (uv rebuilds)
+]
+
+
+@pytest.mark.parametrize("state", FRESH)
+def test_uv_lock_that_uv_accepts_is_not_stale(state: str) -> None:
+    findings, _ = lc201(UV_LC201 / state / "uv.lock")
+    assert findings == []
+
+
+# --- uv.lock: the real-uv fixtures, stale ----------------------------------------------
+
+
+def test_uv_stale_dev_dependencies() -> None:
+    assert message(UV_LC201 / "dev-dependencies/stale/uv.lock") == (
+        "pyproject.toml declares group dev: alpha<3, the lock does not record it"
+    )
+
+
+def test_uv_stale_included_group() -> None:
+    assert message(UV_LC201 / "include-group/stale/uv.lock") == (
+        "pyproject.toml declares group test: beta, the lock does not record it"
+    )
+
+
+def test_uv_stale_with_direct_sources() -> None:
+    assert message(UV_LC201 / "direct-sources/stale/uv.lock") == (
+        "pyproject.toml declares gamma, the lock does not record it"
+    )
+
+
+def test_uv_stale_source_marker_shows_both_markers() -> None:
+    text = message(UV_LC201 / "source-markers/stale/uv.lock")
+    assert "alpha; sys_platform == 'win32', which pyproject.toml no longer declares" in text
+    assert "with a marker" not in text
+
+
+def test_uv_stale_group_requires_python_shows_the_markers() -> None:
+    text = message(UV_LC201 / "group-requires-python/stale/uv.lock")
+    assert text.startswith(
+        "group lint: beta>=1 has marker `python_full_version >= '3.12'` in pyproject.toml "
+        "but marker `python_full_version >= '3.11'` in the lock"
+    )
+
+
+def test_uv_stale_self_referencing_extra() -> None:
+    assert message(UV_LC201 / "self-extra/stale/uv.lock") == (
+        "gamma has marker `extra == 'async' or extra == 'all'` in pyproject.toml "
+        "but marker `extra == 'all'` in the lock"
+    )
+
+
+def test_uv_dynamic_dependencies_are_a_note_and_groups_still_count() -> None:
+    for state, stale in (("fresh", False), ("dynamic-edited", False), ("stale", True)):
+        findings, notes = lc201(UV_LC201 / "dynamic" / state / "uv.lock")
+        assert bool(findings) is stale, state
+        assert [(Path(n["path"]).name, n["line"]) for n in notes] == [("pyproject.toml", 5)]
+        assert (
+            "`dependencies` and `optional-dependencies` of lc201-dynamic are dynamic"
+            in (notes[0]["message"])
+        )
+    assert message(UV_LC201 / "dynamic/stale/uv.lock") == (
+        "pyproject.toml declares group dev: beta, the lock does not record it"
+    )
+
+
+# --- uv.lock: written here, for what the fixtures do not cover --------------------------
+
+ROOT_LOCK = """\
+version = 1
+revision = 3
+requires-python = ">=3.9"
+
+[[package]]
+name = "app"
+version = "0.1.0"
+source = {{ virtual = "." }}
+
+[package.metadata]
+requires-dist = [
+{requires}
+]
+"""
+
+
+def uv_project(tmp_path: Path, dependencies: str, requires: str, extra: str = "") -> Path:
+    (tmp_path / "pyproject.toml").write_text(
+        f'[project]\nname = "app"\nversion = "0.1.0"\nrequires-python = ">=3.9"\n'
+        f"dependencies = {dependencies}\n{extra}"
+    )
+    path = tmp_path / "uv.lock"
+    path.write_text(ROOT_LOCK.format(requires=requires))
+    return path
+
+
+def test_uv_git_source_drops_the_specifier(tmp_path: Path) -> None:
+    # What uv 0.13.9 records for a git source: the requirement without its specifier.
+    sources = (
+        '[tool.uv.sources]\ntool = { git = "https://git.example.test/tool.git", tag = "v1" }\n'
+    )
+    recorded = '    { name = "tool", git = "https://git.example.test/tool.git?tag=v1" },'
+    path = uv_project(tmp_path, '["tool>=1.0"]', recorded, sources)
+    assert lc201(path)[0] == []
+    path = uv_project(tmp_path, '["tool>=1.0", "six"]', recorded, sources)
+    assert message(path) == "pyproject.toml declares six, the lock does not record it"
+
+
+def test_uv_message_lists_three_differences_and_counts_the_rest(tmp_path: Path) -> None:
+    names = ["a1", "a2", "a3", "a4", "a5"]
+    path = uv_project(tmp_path, str(names).replace("'", '"'), "")
+    assert message(path) == (
+        "pyproject.toml declares a1, the lock does not record it; "
+        "pyproject.toml declares a2, the lock does not record it; "
+        "pyproject.toml declares a3, the lock does not record it; and 2 more"
+    )
+
+
+def test_uv_removed_requirement_shows_its_marker(tmp_path: Path) -> None:
+    recorded = '    { name = "six", marker = "sys_platform == \'win32\'" },'
+    path = uv_project(tmp_path, "[]", recorded)
+    assert message(path) == (
+        "the lock records six; sys_platform == 'win32', which pyproject.toml no longer declares"
+    )
+
+
+def test_uv_marker_change_names_both_markers(tmp_path: Path) -> None:
+    recorded = '    { name = "six", marker = "sys_platform == \'win32\'" },'
+    path = uv_project(tmp_path, "[\"six; sys_platform == 'linux'\"]", recorded)
+    assert message(path) == (
+        'six has marker `sys_platform == "linux"` in pyproject.toml '
+        "but marker `sys_platform == 'win32'` in the lock"
+    )
+
+
+# --- poetry.lock -----------------------------------------------------------------------
+
+
+def test_poetry_content_hash() -> None:
+    assert lc201(STALE / "before" / "poetry.lock")[0] == []
+    assert lc201(STALE / "after" / "poetry.lock")[0] == []
+    assert message(STALE / "edited" / "poetry.lock").startswith("content-hash ")
