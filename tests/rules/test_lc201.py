@@ -184,3 +184,10 @@ def test_poetry_content_hash() -> None:
     assert lc201(STALE / "before" / "poetry.lock")[0] == []
     assert lc201(STALE / "after" / "poetry.lock")[0] == []
     assert message(STALE / "edited" / "poetry.lock").startswith("content-hash ")
+
+
+def test_uv_trailing_zeros_are_not_a_change(tmp_path: Path) -> None:
+    # uv accepts `six>=1.16.0` against a recorded `>=1.16` (tests/oracles: rich>=13.0).
+    recorded = '    { name = "six", specifier = ">=1.16" },'
+    assert lc201(uv_project(tmp_path, '["six>=1.16.0"]', recorded))[0] == []
+    assert lc201(uv_project(tmp_path, '["six~=1.16.0"]', recorded))[0] != []

@@ -85,7 +85,7 @@ def _base(req: Declared) -> str:
     from packaging.specifiers import InvalidSpecifier, SpecifierSet
 
     try:
-        spec = ",".join(sorted(str(s) for s in SpecifierSet(req.specifier or "")))
+        spec = ",".join(sorted(_canonical(s) for s in SpecifierSet(req.specifier or "")))
     except InvalidSpecifier:
         spec = req.specifier.replace(" ", "")
     shown = normalize_name(req.name)
@@ -94,6 +94,17 @@ def _base(req: Declared) -> str:
         shown += f"[{extras_text}]"
     shown += spec
     return f"{req.group}: {shown}" if req.group else shown
+
+
+def _canonical(specifier: Any) -> str:
+    """``>=13.0`` and ``>=13`` admit the same versions (PEP 440 pads with zeros), and uv
+    treats them as one; ``~=`` and wildcards count their components, so they stay."""
+    from packaging.utils import canonicalize_version
+
+    operator, version = specifier.operator, specifier.version
+    if operator in ("~=", "===") or version.endswith(".*"):
+        return str(specifier)
+    return f"{operator}{canonicalize_version(version, strip_trailing_zero=True)}"
 
 
 def _signature(entries: tuple[Declared, ...], extras: tuple[str, ...], python: str | None) -> str:
