@@ -8,6 +8,7 @@ fixtures are made, tests/oracles/test_uv_oracle.py checks it again against real 
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -191,3 +192,14 @@ def test_uv_trailing_zeros_are_not_a_change(tmp_path: Path) -> None:
     recorded = '    { name = "six", specifier = ">=1.16" },'
     assert lc201(uv_project(tmp_path, '["six>=1.16.0"]', recorded))[0] == []
     assert lc201(uv_project(tmp_path, '["six~=1.16.0"]', recorded))[0] != []
+
+
+def test_poetry_lock_version_1_content_hash(tmp_path: Path) -> None:
+    # Poetry 2 judges a lock-version 1.1 lock by the same content-hash (tests/oracles).
+    legacy = FIXTURES / "projects" / "poetry-legacy"
+    assert lc201(legacy / "poetry.lock")[0] == []
+    project = tmp_path / "legacy"
+    shutil.copytree(legacy, project)
+    pyproject = project / "pyproject.toml"
+    pyproject.write_text(pyproject.read_text().replace('"^2.31"', '"^2.32"'))
+    assert message(project / "poetry.lock").startswith("content-hash ")

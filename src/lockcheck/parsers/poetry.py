@@ -55,11 +55,9 @@ def parse(path: str) -> Lockfile:
     legacy_files = metadata.table_at("files") if numbers < (2, 0) else None
     files_line = document.find_line("[metadata.files]", 1, None)
     packages = tuple(_package(document, e, legacy_files, files_line) for e in entries)
-    manifests = []
-    if numbers >= (2, 0):
-        state = _content_hash_state(document, metadata)
-        if state is not None:
-            manifests.append(state)
+    # `poetry check --lock` judges 1.x locks by the same content-hash (the oracle test).
+    state = _content_hash_state(document, metadata)
+    manifests = [state] if state is not None else []
     return Lockfile(
         path=path,
         format=LockFormat.POETRY,
