@@ -173,3 +173,21 @@ def test_every_served_fixture_has_both_states() -> None:
     for pattern in patterns:
         states = {Path(f).name for f in served_locks if Path(f).parent.name == pattern}
         assert {"fresh", "stale"} <= states, pattern
+
+
+def test_a_lock_inside_a_workspace_member_is_not_what_uv_checks(
+    tmp_path: Path, index_url: str, uv_env: dict[str, str]
+) -> None:
+    # A stale uv.lock left in a member's directory (seen in a real repository): uv checks
+    # the workspace's lock instead and accepts it; lockcheck only notes it.
+    project = copy_project("workspace", tmp_path, index_url)
+    member = project / "packages" / "ws-cli"
+    (member / "uv.lock").write_text(
+        'version = 1\nrevision = 3\nrequires-python = ">=3.10"\n\n[[package]]\n'
+        'name = "ws-cli"\nversion = "0.1.0"\nsource = { editable = "." }\n\n'
+        '[package.metadata]\nrequires-dist = [{ name = "six" }]\n'
+    )
+    assert uv_says_stale(member, "workspace", uv_env) is False
+    stale, notes = lockcheck_says(member)
+    assert not stale
+    assert any("uv does not use this lock" in n for n in notes), notes

@@ -203,3 +203,27 @@ def test_poetry_lock_version_1_content_hash(tmp_path: Path) -> None:
     pyproject = project / "pyproject.toml"
     pyproject.write_text(pyproject.read_text().replace('"^2.31"', '"^2.32"'))
     assert message(project / "poetry.lock").startswith("content-hash ")
+
+
+MEMBER_LOCK = ROOT_LOCK.replace('name = "app"', 'name = "ws-cli"').format(
+    requires='    { name = "six" },'
+)
+
+
+def test_uv_lock_inside_a_workspace_member_is_not_judged(tmp_path: Path) -> None:
+    # uv locks a member with its workspace, in the root's uv.lock: a uv.lock left in the
+    # member's directory is not used (seen in a real repository), so it is a note.
+    workspace = tmp_path / "workspace"
+    shutil.copytree(FIXTURES / "projects" / "workspace", workspace)
+    member_lock = workspace / "packages" / "ws-cli" / "uv.lock"
+    member_lock.write_text(MEMBER_LOCK)
+    findings, notes = lc201(member_lock)
+    assert findings == []
+    assert [n["message"] for n in notes] == [
+        "uv does not use this lock: the project beside it is a workspace member, locked in "
+        "../../uv.lock; LC201 judges that lock instead"
+    ]
+    # Outside the workspace the same files are a stale lock.
+    alone = tmp_path / "alone"
+    shutil.copytree(workspace / "packages" / "ws-cli", alone)
+    assert lc201(alone / "uv.lock")[0] != []

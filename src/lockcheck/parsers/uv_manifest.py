@@ -18,6 +18,7 @@ comparison and a note says so.
 
 from __future__ import annotations
 
+import fnmatch
 import os
 from dataclasses import replace
 from typing import Any
@@ -46,6 +47,14 @@ def manifest_states(
     states: list[ManifestState] = []
     notes: list[Note] = []
     base = os.path.dirname(path)
+    root = _enclosing_workspace(base)
+    if root is not None:
+        lock = os.path.join(os.path.relpath(root, base or "."), "uv.lock")
+        message = (
+            "uv does not use this lock: the project beside it is a workspace member, "
+            f"locked in {lock}; LC201 judges that lock instead"
+        )
+        return [], [Note(Location(path, None), message)]
     root_sources = _sources(_read(os.path.join(base, "pyproject.toml")))
     for entry, package in zip(entries, packages, strict=True):
         if not package.is_project or package.source.url is None:
@@ -86,6 +95,50 @@ def manifest_states(
             )
         )
     return states, notes
+
+
+def _enclosing_workspace(directory: str) -> str | None:
+    """The root of the uv workspace above ``directory`` that has it as a member, if any:
+    uv then locks the whole workspace in the root's uv.lock."""
+    directory = os.path.abspath(directory)
+    own = _tool_uv(_read(os.path.join(directory, "pyproject.toml")))
+    if not own and not os.path.isfile(os.path.join(directory, "pyproject.toml")):
+        return None
+    if isinstance(own.get("workspace"), dict):
+        return None  # a workspace root of its own
+    parent = os.path.dirname(directory)
+    while True:
+        workspace = _tool_uv(_read(os.path.join(parent, "pyproject.toml"))).get("workspace")
+        if isinstance(workspace, dict):
+            member = os.path.relpath(directory, parent).replace(os.sep, "/")
+            included = _matches(member, workspace.get("members"))
+            return parent if included and not _matches(member, workspace.get("exclude")) else None
+        if os.path.dirname(parent) == parent:
+            return None
+        parent = os.path.dirname(parent)
+
+
+def _matches(member: str, patterns: Any) -> bool:
+    """Whether a member path matches one of a workspace's globs (``*`` within one level)."""
+    if not isinstance(patterns, list):
+        return False
+    parts = member.split("/")
+    for pattern in patterns:
+        if not isinstance(pattern, str):
+            continue
+        wanted = [p for p in pattern.strip("/").split("/") if p not in ("", ".")]
+        if "**" in wanted:
+            prefix = wanted[: wanted.index("**")]
+            found = len(parts) > len(prefix) and all(
+                fnmatch.fnmatchcase(a, b) for a, b in zip(parts, prefix, strict=False)
+            )
+        else:
+            found = len(wanted) == len(parts) and all(
+                fnmatch.fnmatchcase(a, b) for a, b in zip(parts, wanted, strict=True)
+            )
+        if found:
+            return True
+    return False
 
 
 def _read(path: str) -> TomlDocument | None:
