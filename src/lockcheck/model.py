@@ -175,6 +175,11 @@ class ManifestState:
     labels: tuple[tuple[str, str], ...] = ()
 
 
+# The base of a requires-dist state's key for the lock's requires-python (no requirement
+# can be named this); the rest of the key, after " ; ", is the specifier.
+REQUIRES_PYTHON_KEY = "(requires-python)"
+
+
 @dataclass(frozen=True)
 class Lockfile:
     path: str

@@ -6,7 +6,8 @@ tiny packages that this test serves on 127.0.0.1 (the copy is pointed at it), so
 its full verdict: exit 0, or "needs to be updated". The others were locked against the
 public index, which a test never reaches: uv runs with ``--offline``, where a stale lock
 shows as uv's own reason for not taking the lock as it is ("Resolving despite existing
-lockfile due to mismatched ..."), the comparison LC201 makes.
+lockfile due to mismatched ..." or "... change in Python requirement"), the comparison
+LC201 makes.
 
 Besides the fixtures as committed, each of a few edits to a fresh fixture is judged by both
 (MUTATIONS): edits uv ignores must not be findings, edits uv rejects must be.
@@ -62,6 +63,27 @@ MUTATIONS = [
     ("data-tool", "pyproject.toml", 'yaml = ["pyyaml>=6.0"]', 'yaml = ["pyyaml>=6.0.1"]', True),
     ("data-tool", "pyproject.toml", 'dev = ["pytest>=8"]', 'dev = ["pytest>=8", "attrs"]', True),
     ("data-tool", "pyproject.toml", "lockcheck fixture:", "changed description:", False),
+    (
+        "data-tool",
+        "pyproject.toml",
+        'requires-python = ">=3.10"',
+        'requires-python = ">=3.11"',
+        True,
+    ),
+    (
+        "data-tool",
+        "pyproject.toml",
+        'requires-python = ">=3.10"',
+        'requires-python = ">=3.10.0"',
+        False,
+    ),
+    (
+        "data-tool",
+        "pyproject.toml",
+        'requires-python = ">=3.10"',
+        'requires-python = ">=3.10,<4"',
+        True,
+    ),
     ("workspace", "packages/ws-cli/pyproject.toml", '"ws-core",', '"ws-core>=0.1",', False),
     ("workspace", "packages/ws-cli/pyproject.toml", '"click>=8.1,<8.5"', '"click>=8.2,<8.5"', True),
     ("stale/after", "pyproject.toml", '"requests>=2.32",', '"requests>=2.32,!=2.33.0",', True),
@@ -108,6 +130,12 @@ def copy_project(fixture: str, target: Path, index_url: str) -> Path:
     return project
 
 
+# uv's reasons for not taking a lock as it is that are LC201's business (with --offline, uv
+# stops there); others (a missing index, an exclude-newer change) are not a verdict.
+_DESPITE = "Resolving despite existing lockfile due to"
+_STALE_REASONS = ("mismatched", "change in Python requirement")
+
+
 def uv_says_stale(project: Path, fixture: str, env: dict[str, str]) -> bool:
     served_here = fixture.startswith(SERVED)
     args = [str(UV), "lock", "--check", "-v"]
@@ -119,7 +147,7 @@ def uv_says_stale(project: Path, fixture: str, env: dict[str, str]) -> bool:
         return False
     if served_here and "needs to be updated, but `--check` was provided" in proc.stderr:
         return True
-    if not served_here and "Resolving despite existing lockfile due to mismatched" in proc.stderr:
+    if not served_here and any(f"{_DESPITE} {reason}" in proc.stderr for reason in _STALE_REASONS):
         return True
     tail = "\n".join(proc.stderr.splitlines()[-15:])
     pytest.fail(f"uv gave no verdict on {fixture} (exit {proc.returncode}):\n{tail}")

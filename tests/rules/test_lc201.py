@@ -227,3 +227,26 @@ def test_uv_lock_inside_a_workspace_member_is_not_judged(tmp_path: Path) -> None
     alone = tmp_path / "alone"
     shutil.copytree(workspace / "packages" / "ws-cli", alone)
     assert lc201(alone / "uv.lock")[0] != []
+
+
+def test_uv_requires_python_of_a_lone_project(tmp_path: Path) -> None:
+    # uv re-resolves when the project's requires-python is not the lock's
+    # (tests/oracles: "change in Python requirement"); trailing zeros do not count.
+    assert lc201(uv_project(tmp_path, "[]", ""))[0] == []
+    path = uv_project(tmp_path, "[]", "")
+    pyproject = tmp_path / "pyproject.toml"
+    pyproject.write_text(pyproject.read_text().replace('">=3.9"', '">=3.9.0"'))
+    assert lc201(path)[0] == []
+    pyproject.write_text(pyproject.read_text().replace('">=3.9.0"', '">=3.10"'))
+    assert message(path) == "requires-python is `>=3.10` in pyproject.toml but `>=3.9` in the lock"
+
+
+def test_uv_requires_python_compared_by_the_versions_it_admits(tmp_path: Path) -> None:
+    # uv records `>=3.11,<3.12` as `==3.11.*` (seen in a real lock uv accepts).
+    path = uv_project(tmp_path, "[]", "")
+    path.write_text(path.read_text().replace('">=3.9"', '"==3.11.*"'))
+    pyproject = tmp_path / "pyproject.toml"
+    pyproject.write_text(pyproject.read_text().replace('">=3.9"', '">=3.11,<3.12"'))
+    assert lc201(path)[0] == []
+    pyproject.write_text(pyproject.read_text().replace(",<3.12", ",<3.13"))
+    assert "requires-python is `>=3.11,<3.13`" in message(path)

@@ -18,7 +18,7 @@ from typing import Any
 
 from lockcheck.errors import LockfileError
 from lockcheck.markers import environments, truth
-from lockcheck.model import normalize_name
+from lockcheck.model import REQUIRES_PYTHON_KEY, normalize_name
 from lockcheck.parsers.toml_document import TomlDocument
 
 _DYNAMIC = re.compile(r"^[ \t]*dynamic[ \t]*=", re.M)
@@ -147,6 +147,28 @@ def _admitted(version: str, python: str | None) -> bool:
         return SpecifierSet(python).contains(version, prereleases=True)
     except InvalidSpecifier:
         return True
+
+
+def python_key(requires_python: str) -> str | None:
+    """A requires-python specifier as a key, by the Python versions it admits: uv records
+    ``>=3.11,<3.12`` as ``==3.11.*``, and ``>=3.10.0`` is ``>=3.10``."""
+    from packaging.specifiers import InvalidSpecifier, SpecifierSet
+
+    try:
+        specifiers = SpecifierSet(requires_python)
+    except InvalidSpecifier:
+        return None
+    table = "".join("1" if specifiers.contains(v, prereleases=True) else "0" for v in _PYTHONS)
+    return f"{REQUIRES_PYTHON_KEY} ; " + hashlib.sha256(table.encode()).hexdigest()[:8]
+
+
+# Every Python release a requires-python could tell apart (and a few beyond).
+_PYTHONS = tuple(
+    f"{major}.{minor}.{patch}"
+    for major, minors in ((2, 8), (3, 30), (4, 2))
+    for minor in range(minors)
+    for patch in range(30)
+)
 
 
 def python_marker(requires_python: str) -> str | None:

@@ -24,13 +24,21 @@ from dataclasses import replace
 from typing import Any
 
 from lockcheck.errors import LockfileError
-from lockcheck.model import Location, LockedPackage, ManifestState, Note, normalize_name
+from lockcheck.model import (
+    REQUIRES_PYTHON_KEY,
+    Location,
+    LockedPackage,
+    ManifestState,
+    Note,
+    normalize_name,
+)
 from lockcheck.parsers.manifest import (
     Condition,
     Declared,
     Manifest,
     declared_requirements,
     keys,
+    python_key,
     python_marker,
     requirement,
 )
@@ -56,6 +64,7 @@ def manifest_states(
         )
         return [], [Note(Location(path, None), message)]
     root_sources = _sources(_read(os.path.join(base, "pyproject.toml")))
+    single = sum(1 for p in packages if p.is_project) == 1
     for entry, package in zip(entries, packages, strict=True):
         if not package.is_project or package.source.url is None:
             continue
@@ -84,6 +93,12 @@ def manifest_states(
             extras = manifest.extras | recorded_extras
         recorded_keys, recorded_shown = keys(recorded, extras, python)
         current_keys, current_shown = keys(declared, extras, python)
+        declared_python = document.data.get("project", {}).get("requires-python")
+        if single and python and isinstance(declared_python, str):
+            # A lone project's requires-python is the lock's (a workspace's is the
+            # intersection of its members', which uv may rewrite: not compared).
+            recorded_keys, recorded_shown = _with_python(recorded_keys, recorded_shown, python)
+            current_keys, current_shown = _with_python(current_keys, current_shown, declared_python)
         states.append(
             ManifestState(
                 kind="requires-dist",
@@ -95,6 +110,15 @@ def manifest_states(
             )
         )
     return states, notes
+
+
+def _with_python(
+    found: tuple[str, ...], shown: dict[str, str], python: str
+) -> tuple[tuple[str, ...], dict[str, str]]:
+    key = python_key(python)
+    if key is None:
+        return found, shown
+    return tuple(sorted((*found, key))), {**shown, key: f"{REQUIRES_PYTHON_KEY} ; {python}"}
 
 
 def _enclosing_workspace(directory: str) -> str | None:

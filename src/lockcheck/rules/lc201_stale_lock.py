@@ -28,7 +28,7 @@ import os
 from collections.abc import Iterator
 
 from lockcheck.findings import Finding, Severity
-from lockcheck.model import Lockfile, LockFormat, ManifestState
+from lockcheck.model import REQUIRES_PYTHON_KEY, Lockfile, LockFormat, ManifestState
 from lockcheck.rules.base import RuleContext, define
 
 # A long list helps nobody: the first few differences say what to look at.
@@ -54,7 +54,12 @@ def _differences(state: ManifestState, manifest: str) -> list[str]:
     found = []
     for key in added:
         base = key.partition(" ; ")[0]
-        if by_base.get(base):
+        if by_base.get(base) and base == REQUIRES_PYTHON_KEY:
+            old = by_base[base].pop(0)
+            new = labels.get(key, key).partition(" ; ")[2]
+            was = labels.get(old, old).partition(" ; ")[2]
+            found.append(f"requires-python is `{new}` in {manifest} but `{was}` in the lock")
+        elif by_base.get(base):
             old = by_base[base].pop(0)
             found.append(
                 f"{base} has {_marker(key, labels)} in {manifest} but "
