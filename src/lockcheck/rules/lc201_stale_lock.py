@@ -2,10 +2,15 @@
 
 ## What it does
 For poetry.lock (lock-version 2.x), recomputes the `content-hash` from pyproject.toml the
-way poetry does and compares it with the one recorded in the lock. For uv.lock, compares
-the requirements recorded for the project (and for each workspace member) with the
-`dependencies`, `optional-dependencies` and `dependency-groups` its pyproject.toml
-declares now, by meaning: uv's rewriting of markers and specifiers is not a change.
+way poetry does and compares it with the one recorded in the lock, as `poetry check --lock`
+does. For uv.lock, compares the requirements recorded for the project (and for each
+workspace member) with the `dependencies`, `optional-dependencies` and `dependency-groups`
+its pyproject.toml declares now, the way `uv lock --check` does: after uv's own settings
+(`[tool.uv] dev-dependencies`, `{include-group = ...}`, `[tool.uv.sources]` with their
+markers, a group's `requires-python`) and by meaning, so uv's rewriting of markers and
+specifiers is not a change; a lone project's `requires-python` too. Dependencies that are
+`dynamic` cannot be known from pyproject.toml: a note says so, and the rest is compared.
+A message names the requirements that differ, with their markers, the first three of them.
 
 ## Why is this bad?
 A stale lock installs something other than what the project declares: a dependency added
