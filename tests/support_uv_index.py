@@ -1,11 +1,14 @@
-"""A PEP 503 index of a directory of wheels, served on 127.0.0.1 for real uv."""
+"""For the uv oracle: a PEP 503 index of a directory of wheels, served on 127.0.0.1, and
+the git repository the uv-lc201 fixtures were locked against."""
 
 from __future__ import annotations
 
 import functools
 import hashlib
 import http.server
+import os
 import shutil
+import subprocess
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -48,3 +51,37 @@ def served(directory: Path) -> Iterator[str]:
         server.shutdown()
         server.server_close()
         thread.join()
+
+
+def git_repository(source: Path, backend: Path, target: Path) -> str:
+    """``source`` plus ``backend`` (as backend.py) committed and tagged v1.0 in a new git
+    repository, with the names and dates fixtures/uv_lc201.py uses: the same commit id."""
+    shutil.copytree(source, target)
+    shutil.copy(backend, target / "backend.py")
+    env = {
+        **os.environ,
+        "GIT_AUTHOR_NAME": "lockcheck fixtures",
+        "GIT_AUTHOR_EMAIL": "fixtures@example.test",
+        "GIT_COMMITTER_NAME": "lockcheck fixtures",
+        "GIT_COMMITTER_EMAIL": "fixtures@example.test",
+        "GIT_AUTHOR_DATE": "2026-01-01T00:00:00Z",
+        "GIT_COMMITTER_DATE": "2026-01-01T00:00:00Z",
+        "GIT_CONFIG_GLOBAL": os.devnull,
+        "GIT_CONFIG_NOSYSTEM": "1",
+    }
+    for args in (
+        ["init", "-q", "-b", "main"],
+        ["add", "-A"],
+        ["-c", "commit.gpgsign=false", "commit", "-q", "-m", "epsilon 1.0"],
+        ["tag", "v1.0"],
+    ):
+        subprocess.run(["git", *args], cwd=target, env=env, check=True)
+    head = subprocess.run(
+        ["git", "rev-parse", "HEAD"],
+        cwd=target,
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    return head.stdout.strip()

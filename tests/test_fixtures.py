@@ -54,14 +54,15 @@ EXPECTED = {
     # say the same (fixtures/README.md).
     "stale/edited/poetry.lock:272": ["LC201"],
     "stale/edited/uv.lock:213": ["LC201"],
-    # uv-lc201: path sources are local directories; each stale state is stale by uv too.
+    # uv-lc201: path and git sources cannot be hash-checked; each stale state is stale by uv too.
     **{
-        f"uv-lc201/direct-sources/{s}/uv.lock:27": ["LC007"]
+        f"uv-lc201/direct-sources/{s}/uv.lock:{line}": ["LC007"]
         for s in ("fresh", "stale", "respecified")
+        for line in (27, 32)
     },
     **{f"uv-lc201/source-markers/{s}/uv.lock:14": ["LC007"] for s in ("fresh", "stale")},
     "uv-lc201/dev-dependencies/stale/uv.lock:29": ["LC201"],
-    "uv-lc201/direct-sources/stale/uv.lock:32": ["LC201"],
+    "uv-lc201/direct-sources/stale/uv.lock:37": ["LC201"],
     "uv-lc201/dynamic/stale/uv.lock:29": ["LC201"],
     "uv-lc201/group-requires-python/stale/uv.lock:34": ["LC201"],
     "uv-lc201/include-group/stale/uv.lock:29": ["LC201"],

@@ -26,7 +26,7 @@ from pathlib import Path
 import pytest
 
 from conftest import FIXTURES, run_cli
-from support_uv_index import served, write_index
+from support_uv_index import git_repository, served, write_index
 
 UV = shutil.which("uv", path=str(Path(sys.executable).parent))
 pytestmark = pytest.mark.skipif(
@@ -36,6 +36,7 @@ pytestmark = pytest.mark.skipif(
 PROJECTS = FIXTURES / "projects"
 SERVED = "uv-lc201"  # locked against the packages in uv-lc201/wheels, served here
 PLACEHOLDER = "https://private.example.test"  # the served index's URL in the fixtures
+GIT_PLACEHOLDER = "https://git.example.test/epsilon.git"  # the git source's URL in them
 DEFAULT_INDEX = "https://index.test/simple"  # the public index's URL in the fixtures
 LOCKS = sorted(str(p.parent.relative_to(PROJECTS)) for p in PROJECTS.rglob("uv.lock"))
 STALE_STATES = {"stale", "edited", "dynamic-edited"}
@@ -107,6 +108,18 @@ def index_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 
 @pytest.fixture(scope="session")
+def git_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+    if shutil.which("git") is None:
+        pytest.skip("git is not installed")
+    repo = tmp_path_factory.mktemp("git") / "epsilon"
+    commit = git_repository(
+        PROJECTS / SERVED / "git-src" / "epsilon", FIXTURES / "uv_lc201_backend.py", repo
+    )
+    assert f"#{commit}" in (PROJECTS / SERVED / "direct-sources/fresh/uv.lock").read_text()
+    return f"file://localhost{repo}"
+
+
+@pytest.fixture(scope="session")
 def uv_env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("UV_", "PIP_"))}
     env.update(
@@ -121,12 +134,13 @@ def uv_env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
     return env
 
 
-def copy_project(fixture: str, target: Path, index_url: str) -> Path:
+def copy_project(fixture: str, target: Path, index_url: str, git_url: str) -> Path:
     project = target / "project"
     shutil.copytree(PROJECTS / fixture, project)
     if fixture.startswith(SERVED):
         for path in [*project.rglob("pyproject.toml"), project / "uv.lock"]:
-            path.write_text(path.read_text().replace(PLACEHOLDER, index_url))
+            text = path.read_text().replace(PLACEHOLDER, index_url)
+            path.write_text(text.replace(GIT_PLACEHOLDER, git_url))
     return project
 
 
@@ -162,9 +176,9 @@ def lockcheck_says(project: Path) -> tuple[bool, list[str]]:
 
 @pytest.mark.parametrize("fixture", LOCKS)
 def test_lc201_agrees_with_uv(
-    fixture: str, tmp_path: Path, index_url: str, uv_env: dict[str, str]
+    fixture: str, tmp_path: Path, index_url: str, git_url: str, uv_env: dict[str, str]
 ) -> None:
-    project = copy_project(fixture, tmp_path, index_url)
+    project = copy_project(fixture, tmp_path, index_url, git_url)
     expected = Path(fixture).name in STALE_STATES
     assert uv_says_stale(project, fixture, uv_env) is expected
     stale, notes = lockcheck_says(project)
@@ -184,9 +198,10 @@ def test_lc201_agrees_with_uv_on_an_edit(
     expected: bool,
     tmp_path: Path,
     index_url: str,
+    git_url: str,
     uv_env: dict[str, str],
 ) -> None:
-    project = copy_project(fixture, tmp_path, index_url)
+    project = copy_project(fixture, tmp_path, index_url, git_url)
     text = (project / file).read_text()
     assert old in text
     (project / file).write_text(text.replace(old, new, 1))
@@ -208,7 +223,7 @@ def test_a_lock_inside_a_workspace_member_is_not_what_uv_checks(
 ) -> None:
     # A stale uv.lock left in a member's directory (seen in a real repository): uv checks
     # the workspace's lock instead and accepts it; lockcheck only notes it.
-    project = copy_project("workspace", tmp_path, index_url)
+    project = copy_project("workspace", tmp_path, index_url, "")
     member = project / "packages" / "ws-cli"
     (member / "uv.lock").write_text(
         'version = 1\nrevision = 3\nrequires-python = ">=3.10"\n\n[[package]]\n'

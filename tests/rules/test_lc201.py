@@ -38,7 +38,7 @@ def message(path: Path) -> str:
 FRESH = [
     "dev-dependencies/fresh",  # item 1: [tool.uv] dev-dependencies are the dev group
     "include-group/fresh",  # item 2: {include-group = ...} is recorded flattened
-    "direct-sources/fresh",  # item 3: workspace and path sources drop the specifier
+    "direct-sources/fresh",  # item 3: workspace, path and git sources drop the specifier
     "direct-sources/respecified",  # item 3: so a new specifier there changes nothing
     "source-markers/fresh",  # item 4: one requirement per source marker, plus the rest
     "group-requires-python/fresh",  # item 5: the group's Python range becomes a marker
@@ -140,7 +140,7 @@ def uv_project(tmp_path: Path, dependencies: str, requires: str, extra: str = ""
 
 
 def test_uv_git_source_drops_the_specifier(tmp_path: Path) -> None:
-    # What uv 0.13.9 records for a git source: the requirement without its specifier.
+    # As uv 0.13.9 records a git source (fixtures: uv-lc201/direct-sources): no specifier.
     sources = (
         '[tool.uv.sources]\ntool = { git = "https://git.example.test/tool.git", tag = "v1" }\n'
     )
