@@ -12,8 +12,10 @@ gets the same treatment before the two are compared:
   of the marker space when every source has a marker; a workspace, path, git or url source
   replaces the version specifier, an index source keeps it.
 
-``dynamic`` dependencies cannot be known from pyproject.toml: that part is left out of the
-comparison and a note says so.
+A lone project's ``requires-python`` is compared with the lock's, by the versions it
+admits. ``dynamic`` dependencies cannot be known from pyproject.toml: that part is left out
+of the comparison and a note says so. A uv.lock beside a workspace member is not the lock
+uv uses (the workspace root's is): a note, no comparison.
 """
 
 from __future__ import annotations
@@ -93,7 +95,8 @@ def manifest_states(
             extras = manifest.extras | recorded_extras
         recorded_keys, recorded_shown = keys(recorded, extras, python)
         current_keys, current_shown = keys(declared, extras, python)
-        declared_python = document.data.get("project", {}).get("requires-python")
+        project = document.data.get("project")
+        declared_python = project.get("requires-python") if isinstance(project, dict) else None
         if single and python and isinstance(declared_python, str):
             # A lone project's requires-python is the lock's (a workspace's is the
             # intersection of its members', which uv may rewrite: not compared).
