@@ -250,3 +250,17 @@ def test_uv_requires_python_compared_by_the_versions_it_admits(tmp_path: Path) -
     assert lc201(path)[0] == []
     pyproject.write_text(pyproject.read_text().replace(",<3.12", ",<3.13"))
     assert "requires-python is `>=3.11,<3.13`" in message(path)
+
+
+def test_uv_odd_pyproject_values_are_not_a_crash(tmp_path: Path) -> None:
+    path = uv_project(tmp_path, '["six"]', '    { name = "six" },')
+    pyproject = tmp_path / "pyproject.toml"
+    pyproject.write_text(
+        pyproject.read_text()
+        + "[tool.uv]\nsources = 3\ndev-dependencies = [1]\n"
+        + "[tool.uv.dependency-groups]\ndev = 5\n"
+        + '[dependency-groups]\ndev = [{ include-group = "dev" }, 3]\n'
+    )
+    assert lc201(path)[0] == []
+    pyproject.write_text('project = "not a table"\n')
+    assert lc201(path)[0] == []

@@ -72,8 +72,8 @@ def manifest_states(
             continue
         manifest_path = os.path.normpath(os.path.join(base, package.source.url, "pyproject.toml"))
         document = _read(manifest_path)
-        if document is None:
-            continue
+        if document is None or not isinstance(document.data.get("project"), dict):
+            continue  # no pyproject, or a broken one: the build tool's error, not the lock's
         manifest = declared_requirements(document)
         declared = lowered(document, manifest, {**root_sources, **_sources(document)})
         metadata = entry.fields.table_at("metadata")
@@ -95,8 +95,7 @@ def manifest_states(
             extras = manifest.extras | recorded_extras
         recorded_keys, recorded_shown = keys(recorded, extras, python)
         current_keys, current_shown = keys(declared, extras, python)
-        project = document.data.get("project")
-        declared_python = project.get("requires-python") if isinstance(project, dict) else None
+        declared_python = document.data["project"].get("requires-python")
         if single and python and isinstance(declared_python, str):
             # A lone project's requires-python is the lock's (a workspace's is the
             # intersection of its members', which uv may rewrite: not compared).
