@@ -47,6 +47,7 @@ MUTATIONS = [
     ),
     ("poetry-legacy", "pyproject.toml", 'requests = "^2.31"', 'requests = "^2.32"', True),
     ("poetry-legacy", "pyproject.toml", "lockcheck fixture:", "changed description:", False),
+    ("stale/before", "poetry.lock", "content-hash = ", "no-content-hash = ", True),
     ("private-index", "pyproject.toml", 'priority = "explicit"', 'priority = "supplemental"', True),
 ]
 

@@ -264,3 +264,14 @@ def test_uv_odd_pyproject_values_are_not_a_crash(tmp_path: Path) -> None:
     assert lc201(path)[0] == []
     pyproject.write_text('project = "not a table"\n')
     assert lc201(path)[0] == []
+
+
+def test_poetry_lock_without_content_hash(tmp_path: Path) -> None:
+    # `poetry check --lock` calls it stale (seen in poetry's own test data).
+    project = tmp_path / "app"
+    shutil.copytree(STALE / "before", project)
+    lock = project / "poetry.lock"
+    lock.write_text(
+        "\n".join(line for line in lock.read_text().splitlines() if "content-hash" not in line)
+    )
+    assert message(lock) == "the lock records no content-hash, so it cannot match pyproject.toml"

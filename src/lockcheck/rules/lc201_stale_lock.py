@@ -86,10 +86,11 @@ def check(lock: Lockfile, ctx: RuleContext) -> Iterator[Finding]:
         manifest = os.path.basename(state.manifest_path)
         if state.recorded == state.current:
             continue
-        if state.kind == "content-hash":
-            recorded = state.recorded[0] if state.recorded else "nothing"
+        if state.kind == "content-hash" and not state.recorded:
+            message = f"the lock records no content-hash, so it cannot match {manifest}"
+        elif state.kind == "content-hash":
             message = (
-                f"content-hash {recorded[:12]}... does not match {manifest} "
+                f"content-hash {state.recorded[0][:12]}... does not match {manifest} "
                 f"(now {state.current[0][:12]}...): the lock predates its last edit"
             )
         else:
