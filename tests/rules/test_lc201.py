@@ -275,3 +275,11 @@ def test_poetry_lock_without_content_hash(tmp_path: Path) -> None:
         "\n".join(line for line in lock.read_text().splitlines() if "content-hash" not in line)
     )
     assert message(lock) == "the lock records no content-hash, so it cannot match pyproject.toml"
+
+
+def test_uv_changed_specifier_is_one_difference() -> None:
+    assert message(STALE / "edited" / "uv.lock") == (
+        "pyproject.toml declares group dev: pytest>=8, the lock does not record it; "
+        "pyproject.toml declares requests>=2.32 where the lock records requests>=2.31; "
+        'pyproject.toml declares tomli>=2; python_version < "3.11", the lock does not record it'
+    )

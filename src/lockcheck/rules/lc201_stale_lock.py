@@ -30,12 +30,14 @@ written before httpx was added.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterator
 
 from lockcheck.findings import Finding, Severity
 from lockcheck.model import REQUIRES_PYTHON_KEY, Lockfile, LockFormat, ManifestState
 from lockcheck.rules.base import RuleContext, define
 
+_NAME = re.compile(r"(?:group [^:]*: )?[^<>=!~;\s]+")
 # A long list helps nobody: the first few differences say what to look at.
 _SHOWN = 3
 
@@ -49,7 +51,15 @@ def _marker(key: str, labels: dict[str, str]) -> str:
     return f"marker `{marker}`" if marker else "no marker"
 
 
+def _project(base: str) -> str:
+    """A requirement key's group and name (with extras), without its specifier."""
+    found = _NAME.match(base)
+    return found.group(0) if found else base
+
+
 def _differences(state: ManifestState, manifest: str) -> list[str]:
+    """What differs, a change to one requirement as one difference: a new marker first,
+    then a new specifier, then what was added or removed."""
     labels = dict(state.labels)
     added = sorted(set(state.current) - set(state.recorded))
     removed = sorted(set(state.recorded) - set(state.current))
@@ -57,6 +67,7 @@ def _differences(state: ManifestState, manifest: str) -> list[str]:
     for key in removed:
         by_base.setdefault(key.partition(" ; ")[0], []).append(key)
     found = []
+    unpaired = []
     for key in added:
         base = key.partition(" ; ")[0]
         if by_base.get(base) and base == REQUIRES_PYTHON_KEY:
@@ -71,12 +82,21 @@ def _differences(state: ManifestState, manifest: str) -> list[str]:
                 f"{_marker(old, labels)} in the lock"
             )
         else:
+            unpaired.append(key)
+    left = [k for keys in by_base.values() for k in keys]
+    for key in unpaired:
+        same = next((k for k in left if _project(k) == _project(key)), None)
+        if same is not None:
+            left.remove(same)
+            found.append(
+                f"{manifest} declares {_label(key, labels)} where the lock records "
+                f"{_label(same, labels)}"
+            )
+        else:
             found.append(f"{manifest} declares {_label(key, labels)}, the lock does not record it")
-    for keys in by_base.values():
-        found += [
-            f"the lock records {_label(k, labels)}, which {manifest} no longer declares"
-            for k in keys
-        ]
+    found += [
+        f"the lock records {_label(k, labels)}, which {manifest} no longer declares" for k in left
+    ]
     return found
 
 
