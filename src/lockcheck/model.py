@@ -178,6 +178,8 @@ class ManifestState:
 # The base of a requires-dist state's key for the lock's requires-python (no requirement
 # can be named this); the rest of the key, after " ; ", is the specifier.
 REQUIRES_PYTHON_KEY = "(requires-python)"
+# The same for the project's own version.
+VERSION_KEY = "(version)"
 
 
 @dataclass(frozen=True)

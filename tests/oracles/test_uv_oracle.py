@@ -89,6 +89,21 @@ MUTATIONS = [
     ("workspace", "packages/ws-cli/pyproject.toml", '"click>=8.1,<8.5"', '"click>=8.2,<8.5"', True),
     ("stale/after", "pyproject.toml", '"requests>=2.32",', '"requests>=2.32,!=2.33.0",', True),
     ("uv-lc201/include-group/fresh", "pyproject.toml", '{ include-group = "lint" }, ', "", True),
+    ("uv-lc201/self-extra/fresh", "pyproject.toml", 'version = "0.1.0"', 'version = "0.1.1"', True),
+    (
+        "uv-lc201/self-extra/fresh",
+        "pyproject.toml",
+        'version = "0.1.0"',
+        'version = "0.1.0.0"',
+        False,
+    ),
+    (
+        "uv-lc201/direct-sources/fresh",
+        "packages/member/pyproject.toml",
+        'version = "0.1.0"',
+        'version = "0.2.0"',
+        True,
+    ),
     (
         "uv-lc201/source-markers/fresh",
         "pyproject.toml",

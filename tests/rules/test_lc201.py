@@ -283,3 +283,21 @@ def test_uv_changed_specifier_is_one_difference() -> None:
         "pyproject.toml declares requests>=2.32 where the lock records requests>=2.31; "
         'pyproject.toml declares tomli>=2; python_version < "3.11", the lock does not record it'
     )
+
+
+def test_uv_project_version(tmp_path: Path) -> None:
+    # uv re-resolves when a project's version is not the one locked ("mismatched version",
+    # seen in real locks); 0.1.0.0 is 0.1.0.
+    path = uv_project(tmp_path, "[]", "")
+    pyproject = tmp_path / "pyproject.toml"
+    pyproject.write_text(pyproject.read_text().replace('"0.1.0"', '"0.1.0.0"'))
+    assert lc201(path)[0] == []
+    pyproject.write_text(pyproject.read_text().replace('"0.1.0.0"', '"0.2.0"'))
+    assert (
+        message(path)
+        == "the project's version is `0.2.0` in pyproject.toml but `0.1.0` in the lock"
+    )
+    pyproject.write_text(
+        pyproject.read_text().replace('version = "0.2.0"', 'dynamic = ["version"]')
+    )
+    assert lc201(path)[0] == []

@@ -18,7 +18,7 @@ from typing import Any
 
 from lockcheck.errors import LockfileError
 from lockcheck.markers import environments, truth
-from lockcheck.model import REQUIRES_PYTHON_KEY, normalize_name
+from lockcheck.model import REQUIRES_PYTHON_KEY, VERSION_KEY, normalize_name
 from lockcheck.parsers.toml_document import TomlDocument
 
 _DYNAMIC = re.compile(r"^[ \t]*dynamic[ \t]*=", re.M)
@@ -169,6 +169,18 @@ _PYTHONS = tuple(
     for minor in range(minors)
     for patch in range(30)
 )
+
+
+def version_key(version: str) -> str | None:
+    """A project version as a key: equal versions (``0.1`` and ``0.1.0``), equal keys."""
+    from packaging.utils import canonicalize_version
+    from packaging.version import InvalidVersion, Version
+
+    try:
+        Version(version)
+    except InvalidVersion:
+        return None
+    return f"{VERSION_KEY} ; {canonicalize_version(version, strip_trailing_zero=True)}"
 
 
 def python_marker(requires_python: str) -> str | None:

@@ -28,6 +28,7 @@ from typing import Any
 from lockcheck.errors import LockfileError
 from lockcheck.model import (
     REQUIRES_PYTHON_KEY,
+    VERSION_KEY,
     Location,
     LockedPackage,
     ManifestState,
@@ -43,6 +44,7 @@ from lockcheck.parsers.manifest import (
     python_key,
     python_marker,
     requirement,
+    version_key,
 )
 from lockcheck.parsers.toml_document import Entry, Fields, TomlDocument
 
@@ -101,6 +103,15 @@ def manifest_states(
             # intersection of its members', which uv may rewrite: not compared).
             recorded_keys, recorded_shown = _with_python(recorded_keys, recorded_shown, python)
             current_keys, current_shown = _with_python(current_keys, current_shown, declared_python)
+        declared_version = _static_version(document.data["project"])
+        if declared_version is not None and package.version is not None:
+            # uv takes a lock whose project version is not pyproject's as stale.
+            recorded_keys, recorded_shown = _with_version(
+                recorded_keys, recorded_shown, package.version
+            )
+            current_keys, current_shown = _with_version(
+                current_keys, current_shown, declared_version
+            )
         states.append(
             ManifestState(
                 kind="requires-dist",
@@ -121,6 +132,23 @@ def _with_python(
     if key is None:
         return found, shown
     return tuple(sorted((*found, key))), {**shown, key: f"{REQUIRES_PYTHON_KEY} ; {python}"}
+
+
+def _static_version(project: dict[str, Any]) -> str | None:
+    dynamic = project.get("dynamic")
+    if isinstance(dynamic, list) and "version" in dynamic:
+        return None
+    version = project.get("version")
+    return version if isinstance(version, str) else None
+
+
+def _with_version(
+    found: tuple[str, ...], shown: dict[str, str], version: str
+) -> tuple[tuple[str, ...], dict[str, str]]:
+    key = version_key(version)
+    if key is None:
+        return found, shown
+    return tuple(sorted((*found, key))), {**shown, key: f"{VERSION_KEY} ; {version}"}
 
 
 def _enclosing_workspace(directory: str) -> str | None:

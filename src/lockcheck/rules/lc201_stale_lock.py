@@ -8,7 +8,8 @@ workspace member) with the `dependencies`, `optional-dependencies` and `dependen
 its pyproject.toml declares now, the way `uv lock --check` does: after uv's own settings
 (`[tool.uv] dev-dependencies`, `{include-group = ...}`, `[tool.uv.sources]` with their
 markers, a group's `requires-python`) and by meaning, so uv's rewriting of markers and
-specifiers is not a change; a lone project's `requires-python` too. Dependencies that are
+specifiers is not a change; and each project's version, and a lone project's
+`requires-python`. Dependencies that are
 `dynamic` cannot be known from pyproject.toml: a note says so, and the rest is compared.
 A message names the requirements that differ, with their markers, the first three of them.
 
@@ -34,10 +35,12 @@ import re
 from collections.abc import Iterator
 
 from lockcheck.findings import Finding, Severity
-from lockcheck.model import REQUIRES_PYTHON_KEY, Lockfile, LockFormat, ManifestState
+from lockcheck.model import REQUIRES_PYTHON_KEY, VERSION_KEY, Lockfile, LockFormat, ManifestState
 from lockcheck.rules.base import RuleContext, define
 
 _NAME = re.compile(r"(?:group [^:]*: )?[^<>=!~;\s]+")
+# Keys that are a project setting, not a requirement, and how a message names them.
+_SETTINGS = {REQUIRES_PYTHON_KEY: "requires-python", VERSION_KEY: "the project's version"}
 # A long list helps nobody: the first few differences say what to look at.
 _SHOWN = 3
 
@@ -70,11 +73,11 @@ def _differences(state: ManifestState, manifest: str) -> list[str]:
     unpaired = []
     for key in added:
         base = key.partition(" ; ")[0]
-        if by_base.get(base) and base == REQUIRES_PYTHON_KEY:
+        if by_base.get(base) and base in _SETTINGS:
             old = by_base[base].pop(0)
             new = labels.get(key, key).partition(" ; ")[2]
             was = labels.get(old, old).partition(" ; ")[2]
-            found.append(f"requires-python is `{new}` in {manifest} but `{was}` in the lock")
+            found.append(f"{_SETTINGS[base]} is `{new}` in {manifest} but `{was}` in the lock")
         elif by_base.get(base):
             old = by_base[base].pop(0)
             found.append(
