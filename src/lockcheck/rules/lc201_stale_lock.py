@@ -1,17 +1,17 @@
 """The lock no longer matches its manifest (pyproject.toml).
 
 ## What it does
-For poetry.lock (lock-version 2.x), recomputes the `content-hash` from pyproject.toml the
-way poetry does and compares it with the one recorded in the lock, as `poetry check --lock`
-does. For uv.lock, compares the requirements recorded for the project (and for each
-workspace member) with the `dependencies`, `optional-dependencies` and `dependency-groups`
-its pyproject.toml declares now, the way `uv lock --check` does: after uv's own settings
-(`[tool.uv] dev-dependencies`, `{include-group = ...}`, `[tool.uv.sources]` with their
-markers, a group's `requires-python`) and by meaning, so uv's rewriting of markers and
-specifiers is not a change; and each project's version, and a lone project's
-`requires-python`. Dependencies that are
-`dynamic` cannot be known from pyproject.toml: a note says so, and the rest is compared.
-A message names the requirements that differ, with their markers, the first three of them.
+For poetry.lock, recomputes the `content-hash` from pyproject.toml the way poetry does and
+compares it with the one recorded in the lock, as `poetry check --lock` does. For uv.lock,
+compares what uv recorded for the project (and for each workspace member) with what its
+pyproject.toml declares now, the way `uv lock --check` does: the `dependencies`,
+`optional-dependencies` and `dependency-groups` after uv's own settings (`[tool.uv]
+dev-dependencies`, `{include-group = ...}`, `[tool.uv.sources]` with their markers, a
+group's `requires-python`), by meaning, so uv's rewriting of markers and specifiers is not
+a change; the project's version; and a lone project's `requires-python`. Dependencies that
+are `dynamic` cannot be known from pyproject.toml: a note says so, and the rest is
+compared. A uv.lock beside a workspace member is not the one uv uses: a note, no finding.
+A message names what differs, with the markers, the first three differences.
 
 ## Why is this bad?
 A stale lock installs something other than what the project declares: a dependency added
