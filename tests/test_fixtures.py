@@ -65,6 +65,7 @@ EXPECTED = {
     "uv-lc201/direct-sources/stale/uv.lock:37": ["LC201"],
     "uv-lc201/dynamic/stale/uv.lock:29": ["LC201"],
     "uv-lc201/group-requires-python/stale/uv.lock:34": ["LC201"],
+    "uv-lc201/groups-only/stale/uv.lock:5": ["LC201"],
     "uv-lc201/include-group/stale/uv.lock:29": ["LC201"],
     "uv-lc201/self-extra/stale/uv.lock:29": ["LC201"],
     "uv-lc201/source-markers/stale/uv.lock:46": ["LC201"],

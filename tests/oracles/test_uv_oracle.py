@@ -227,7 +227,7 @@ def test_lc201_agrees_with_uv_on_an_edit(
 def test_every_served_fixture_has_both_states() -> None:
     served_locks = [f for f in LOCKS if f.startswith(SERVED)]
     patterns = {Path(f).parent.name for f in served_locks}
-    assert len(patterns) == 7
+    assert len(patterns) == 8
     for pattern in patterns:
         states = {Path(f).name for f in served_locks if Path(f).parent.name == pattern}
         assert {"fresh", "stale"} <= states, pattern

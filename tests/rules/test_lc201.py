@@ -43,6 +43,7 @@ FRESH = [
     "source-markers/fresh",  # item 4: one requirement per source marker, plus the rest
     "group-requires-python/fresh",  # item 5: the group's Python range becomes a marker
     "self-extra/fresh",  # item 6: all = ["project[async]"]
+    "groups-only/fresh",  # no [project]: uv records the groups under [manifest]
     "dynamic/fresh",  # item 7: dynamic dependencies are not compared
     "dynamic/dynamic-edited",  # item 7: ... so an edit there cannot be seen (uv rebuilds)
 ]
@@ -93,6 +94,13 @@ def test_uv_stale_self_referencing_extra() -> None:
     assert message(UV_LC201 / "self-extra/stale/uv.lock") == (
         "gamma has marker `extra == 'async' or extra == 'all'` in pyproject.toml "
         "but marker `extra == 'all'` in the lock"
+    )
+
+
+def test_uv_stale_groups_without_a_project() -> None:
+    assert message(UV_LC201 / "groups-only/stale/uv.lock") == (
+        "pyproject.toml declares group dev: gamma, the lock does not record it; "
+        "pyproject.toml declares group lint: gamma, the lock does not record it"
     )
 
 

@@ -195,12 +195,14 @@ def python_marker(requires_python: str) -> str | None:
     return " and ".join(clauses) or None
 
 
-def declared_requirements(document: TomlDocument) -> Manifest:
+def declared_requirements(document: TomlDocument, *, groups_only: bool = False) -> Manifest:
     """[project] dependencies, optional-dependencies and [dependency-groups] (with each
     ``{include-group = ...}`` replaced by the group it names, as installers do), the extras
     the project provides, and which of these the project leaves dynamic."""
     project = document.data.get("project")
-    if not isinstance(project, dict):
+    if groups_only:
+        project = {}
+    elif not isinstance(project, dict):
         return Manifest([], set(), frozenset(), None)
     optional = project.get("optional-dependencies") or {}
     groups = document.data.get("dependency-groups") or {}

@@ -42,7 +42,7 @@ def parse(path: str) -> Lockfile:
     entries = array_entries(document, root, "package")
     packages = tuple(_package(document, e, members) for e in entries)
     python = root.string("requires-python")
-    manifests, notes = manifest_states(path, entries, packages, python)
+    manifests, notes = manifest_states(document, entries, packages, python, manifest)
     return Lockfile(
         path=path,
         format=LockFormat.UV,

@@ -53,21 +53,31 @@ _DIRECT_SOURCES = ("workspace", "path", "git", "url")
 
 
 def manifest_states(
-    path: str, entries: list[Entry], packages: tuple[LockedPackage, ...], python: str | None
+    lock: TomlDocument,
+    entries: list[Entry],
+    packages: tuple[LockedPackage, ...],
+    python: str | None,
+    manifest_table: Fields | None,
 ) -> tuple[list[ManifestState], list[Note]]:
-    """For each of the user's projects whose pyproject.toml is here: recorded vs declared."""
+    """For each of the user's projects whose pyproject.toml is here: recorded vs declared;
+    and for a pyproject.toml without a project, its dependency groups."""
+    path = lock.path
     states: list[ManifestState] = []
     notes: list[Note] = []
     base = os.path.dirname(path)
     root = _enclosing_workspace(base)
     if root is not None:
-        lock = os.path.join(os.path.relpath(root, base or "."), "uv.lock")
+        used = os.path.join(os.path.relpath(root, base or "."), "uv.lock")
         message = (
             "uv does not use this lock: the project beside it is a workspace member, "
-            f"locked in {lock}; LC201 judges that lock instead"
+            f"locked in {used}; LC201 judges that lock instead"
         )
         return [], [Note(Location(path, None), message)]
-    root_sources = _sources(_read(os.path.join(base, "pyproject.toml")))
+    root_document = _read(os.path.join(base, "pyproject.toml"))
+    root_sources = _sources(root_document)
+    if root_document is not None and "project" not in root_document.data:
+        state = _groups_only(lock, root_document, root_sources, python, manifest_table)
+        states += [state] if state is not None else []
     single = sum(1 for p in packages if p.is_project) == 1
     for entry, package in zip(entries, packages, strict=True):
         if not package.is_project or package.source.url is None:
@@ -123,6 +133,39 @@ def manifest_states(
             )
         )
     return states, notes
+
+
+def _groups_only(
+    lock: TomlDocument,
+    document: TomlDocument,
+    sources: dict[str, list[dict[str, Any]]],
+    python: str | None,
+    manifest_table: Fields | None,
+) -> ManifestState | None:
+    """A pyproject.toml without [project] (a virtual workspace root, or dependency groups
+    only): uv records its groups under ``[manifest.dependency-groups]``."""
+    groups = document.data.get("dependency-groups")
+    if not isinstance(groups, dict) or "dev-dependencies" in _tool_uv(document):
+        return None  # nothing to compare, or legacy settings whose record is not certain
+    manifest = declared_requirements(document, groups_only=True)
+    declared = lowered(document, manifest, sources)
+    recorded_table = manifest_table.table_at("dependency-groups") if manifest_table else None
+    recorded = []
+    if recorded_table is not None:
+        for group in recorded_table.table:
+            name = f"group {normalize_name(group)}"
+            recorded += [_declared(e, name) for e in recorded_table.tables(group)]
+    recorded_keys, recorded_shown = keys(recorded, (), python)
+    current_keys, current_shown = keys(declared, (), python)
+    line = lock.find_line("[manifest.dependency-groups]", 1, None) or 1
+    return ManifestState(
+        kind="requires-dist",
+        manifest_path=document.path,
+        location=Location(lock.path, line),
+        recorded=recorded_keys,
+        current=current_keys,
+        labels=tuple({**recorded_shown, **current_shown}.items()),
+    )
 
 
 def _with_python(
