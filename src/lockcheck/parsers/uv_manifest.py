@@ -15,7 +15,8 @@ gets the same treatment before the two are compared:
 A lone project's ``requires-python`` is compared with the lock's, by the versions it
 admits. ``dynamic`` dependencies cannot be known from pyproject.toml: that part is left out
 of the comparison and a note says so. A uv.lock beside a workspace member is not the lock
-uv uses (the workspace root's is): a note, no comparison.
+uv uses (the workspace root's is): a note, no comparison. A pyproject.toml without
+``[project]`` has its dependency groups recorded under ``[manifest.dependency-groups]``.
 """
 
 from __future__ import annotations
