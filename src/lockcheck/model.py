@@ -172,8 +172,9 @@ class FormatVersion:
 class ManifestState:
     """What the lock recorded about its manifest (pyproject.toml) and what it says now.
 
-    ``kind`` is "content-hash" (poetry, pdm, Pipfile.lock) or "requires-dist" (uv). The tuples hold the
-    recorded and current values, normalised, so LC201 only has to compare them.
+    ``kind`` is "content-hash" (poetry, pdm, Pipfile.lock) or "requires-dist" (uv). The
+    tuples hold the recorded and current values, normalised, so LC201 only has to compare
+    them; ``labels`` maps a value to how a message shows it (the markers as written).
     """
 
     kind: str
@@ -181,6 +182,14 @@ class ManifestState:
     location: Location
     recorded: tuple[str, ...]
     current: tuple[str, ...]
+    labels: tuple[tuple[str, str], ...] = ()
+
+
+# The base of a requires-dist state's key for the lock's requires-python (no requirement
+# can be named this); the rest of the key, after " ; ", is the specifier.
+REQUIRES_PYTHON_KEY = "(requires-python)"
+# The same for the project's own version.
+VERSION_KEY = "(version)"
 
 
 @dataclass(frozen=True)

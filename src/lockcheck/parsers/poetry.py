@@ -64,11 +64,9 @@ def parse(path: str) -> Lockfile:
     notes: tuple[Note, ...] = ()
     if numbers < _MARKERS_RECORDED:
         packages, notes = _unknown_markers(packages, version.value)
-    manifests = []
-    if numbers >= (2, 0):
-        state = _content_hash_state(document, metadata)
-        if state is not None:
-            manifests.append(state)
+    # `poetry check --lock` judges 1.x locks by the same content-hash (the oracle test).
+    state = _content_hash_state(document, metadata)
+    manifests = [state] if state is not None else []
     return Lockfile(
         path=path,
         format=LockFormat.POETRY,
@@ -232,13 +230,18 @@ def _marker(table: Fields) -> str | None:
 def _content_hash_state(document: TomlDocument, metadata: Fields) -> ManifestState | None:
     recorded = metadata.string("content-hash")
     manifest_path = os.path.join(os.path.dirname(document.path), "pyproject.toml")
-    if recorded is None or not os.path.isfile(manifest_path):
+    if not os.path.isfile(manifest_path):
         return None
     try:
         manifest = TomlDocument.read(manifest_path)
     except LockfileError:
         return None  # the build tool reports a broken pyproject; the lock is not to blame
     current = content_hash(manifest.data, with_groups=True)
+    if recorded is None:  # `poetry check --lock` calls such a lock stale too
+        line = metadata.line
+        return ManifestState(
+            "content-hash", manifest_path, Location(document.path, line), (), (current,)
+        )
     if current != recorded and _written_before_groups_counted(document.text):
         legacy = content_hash(manifest.data, with_groups=False)
         current = legacy if legacy == recorded else current

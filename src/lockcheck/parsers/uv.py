@@ -11,7 +11,6 @@ import dataclasses
 import os
 from urllib.parse import parse_qs, urlsplit
 
-from lockcheck.errors import LockfileError
 from lockcheck.hashes import parse_hash
 from lockcheck.model import (
     Artifact,
@@ -20,15 +19,14 @@ from lockcheck.model import (
     LockedPackage,
     Lockfile,
     LockFormat,
-    ManifestState,
     Source,
     SourceKind,
     normalize_name,
     registry_indexes,
 )
 from lockcheck.parsers import uv_conflicts
-from lockcheck.parsers.manifest import Declared, declared_requirements, keys
 from lockcheck.parsers.toml_document import Entry, Fields, TomlDocument, array_entries
+from lockcheck.parsers.uv_manifest import manifest_states
 
 NEWEST_VERSION = 1
 _SOURCE_KINDS = ("registry", "git", "url", "path", "directory", "editable", "virtual")
@@ -47,14 +45,16 @@ def parse(path: str) -> Lockfile:
     packages = tuple(_package(document, e, members) for e in entries)
     python = root.string("requires-python")
     packages = _with_activations(document.data, entries, packages)
+    manifests, notes = manifest_states(document, entries, packages, python, manifest)
     return Lockfile(
         path=path,
         format=LockFormat.UV,
         packages=packages,
         indexes=registry_indexes(packages),
         format_version=version,
-        manifests=tuple(_manifests(path, entries, packages, python)),
+        manifests=tuple(manifests),
         files=(path,),
+        notes=tuple(notes),
         requires_python=python,
         supported_markers=tuple(root.strings("supported-markers")),
     )
@@ -191,56 +191,3 @@ def _artifacts(
             )
         )
     return artifacts
-
-
-def _manifests(
-    path: str, entries: list[Entry], packages: tuple[LockedPackage, ...], python: str | None
-) -> list[ManifestState]:
-    """For each of the user's projects whose pyproject.toml is here: recorded vs declared."""
-    states = []
-    base = os.path.dirname(path)
-    for entry, package in zip(entries, packages, strict=True):
-        table = entry.fields
-        if not package.is_project or package.source.url is None:
-            continue
-        manifest_path = os.path.normpath(os.path.join(base, package.source.url, "pyproject.toml"))
-        if not os.path.isfile(manifest_path):
-            continue
-        try:
-            manifest = TomlDocument.read(manifest_path)
-        except LockfileError:
-            continue  # a broken pyproject is the build tool's error to report, not the lock's
-        declared, declared_extras = declared_requirements(manifest)
-        metadata = table.table_at("metadata")
-        recorded, recorded_extras = _recorded(metadata) if metadata else ([], set())
-        extras = declared_extras | recorded_extras
-        states.append(
-            ManifestState(
-                kind="requires-dist",
-                manifest_path=manifest_path,
-                location=package.location,
-                recorded=keys(recorded, extras, python),
-                current=keys(declared, extras, python),
-            )
-        )
-    return states
-
-
-def _recorded(metadata: Fields) -> tuple[list[Declared], set[str]]:
-    found = [_declared(entry, None) for entry in metadata.tables("requires-dist")]
-    dev = metadata.table_at("requires-dev")
-    if dev is not None:
-        for group in dev.table:
-            found += [_declared(e, f"group {normalize_name(group)}") for e in dev.tables(group)]
-    extras = {normalize_name(e) for e in metadata.strings("provides-extras")}
-    return found, extras
-
-
-def _declared(entry: Fields, group: str | None) -> Declared:
-    return Declared(
-        name=entry.string("name", required=True) or "",
-        extras=tuple(entry.strings("extras")),
-        specifier=entry.string("specifier") or "",
-        marker=entry.string("marker"),
-        group=group,
-    )
