@@ -119,7 +119,10 @@ def test_every_kind_of_package_with_its_line(write: Writer) -> None:
 
 def test_rules_on_a_hand_written_lock(write: Writer) -> None:
     write("pdm.lock", LOCK)
-    result = run_cli("check", "--format", "json", "pdm.lock")
+    # pdm.lock names no index: its static URLs are judged (LC107) against this one.
+    result = run_cli(
+        "check", "--format", "json", "--index-url", "https://example.test/simple", "pdm.lock"
+    )
     found = {(f["code"], f["line"]) for f in result.json["findings"]}
     # files = [] (LC002), editable path (LC006); a git checkout pinned to a full commit
     # is still unhashable (LC007) but not mutable (no LC008).
