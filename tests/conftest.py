@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
+import support_report_schema
 from lockcheck.cli import app
 
 REPO = Path(__file__).resolve().parent.parent
@@ -27,7 +28,11 @@ class Result:
 
     @property
     def json(self) -> Any:
-        return json.loads(self.stdout)
+        data = json.loads(self.stdout)
+        if support_report_schema.is_report(data):
+            # Every JSON report the suite reads follows the published schema.
+            support_report_schema.validate(data)
+        return data
 
     def codes(self) -> list[str]:
         return sorted(f["code"] for f in self.json["findings"] if not f["waived"])
