@@ -7,7 +7,7 @@ from __future__ import annotations
 from lockcheck.findings import HashRecord, PackageRecord
 from lockcheck.index.interface import IndexSnapshot, LookupStatus
 from lockcheck.model import LockedPackage, Lockfile, LockFormat, SourceKind, UrlRole
-from lockcheck.urls import redact
+from lockcheck.urls import redact, split
 
 
 def records(lock: Lockfile, snapshot: IndexSnapshot | None) -> list[PackageRecord]:
@@ -49,11 +49,20 @@ def _record(
         lock.path,
         package.name,
         package.version,
-        redact(index) if index else None,
+        _without_credentials(index) if index else None,
         tuple(hashes),
         kind.value,
         url,
     )
+
+
+def _without_credentials(url: str) -> str:
+    """An index's address without the user and password a lock may embed (LC104)."""
+    parts = split(url)
+    if parts is None or "@" not in parts.netloc:
+        return redact(url)
+    netloc = parts.netloc.rpartition("@")[2]
+    return redact(parts._replace(netloc=netloc).geturl())
 
 
 def _recorded_index(lock: Lockfile, package: LockedPackage) -> str | None:
