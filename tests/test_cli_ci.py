@@ -7,6 +7,8 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+import subprocess
+import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -306,3 +308,21 @@ def test_bar_counts_locked_packages_like_the_summary(
     assert summary["verified"] == 4
     assert calls and calls[-1] == (4, 4)
     assert all(total == summary["verified"] + summary["unverified"] for _done, total in calls)
+
+
+def test_a_reader_that_goes_away_gets_no_traceback(tmp_path: Path) -> None:
+    """``lockcheck check | head -1``: the one-line error handling must not turn a closed
+    pipe into a traceback."""
+    lock = tmp_path / "requirements.txt"
+    lock.write_text("".join(f"pkg{i}==1.0\n" for i in range(5000)))
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "lockcheck", "check", str(lock)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert proc.stdout is not None and proc.stderr is not None
+    proc.stdout.readline()
+    proc.stdout.close()
+    stderr = proc.stderr.read().decode()
+    assert proc.wait(timeout=120) == 1
+    assert "Traceback" not in stderr

@@ -4,6 +4,7 @@ No ``from __future__ import annotations`` here: typer would have to eval every
 annotation string on each run (about 3 ms of a pre-commit hook's start-up).
 """
 
+import os
 import sys
 from enum import Enum
 from pathlib import Path
@@ -237,6 +238,10 @@ def run() -> None:
     except (KeyboardInterrupt, typer.Abort):
         sys.stderr.write("lockcheck: interrupted\n")
         sys.exit(130)
+    except BrokenPipeError:
+        # The reader went away (``| head``): say nothing more to it, and no traceback.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        sys.exit(1)
     except click_exception as exc:
         if type(exc).__name__ == "NoArgsIsHelpError":
             exc.show()  # type: ignore[attr-defined]  # help for no arguments: not an error
