@@ -1,5 +1,5 @@
 """The JSON report's published schema (docs/schemas/report-v1.json), applied to every
-JSON report the suite reads through ``Result.json`` (see tests/conftest.py)."""
+JSON report a run in the suite prints (``Result`` in tests/conftest.py)."""
 
 from __future__ import annotations
 
@@ -41,3 +41,15 @@ def is_report(data: Any) -> bool:
 def validate(data: Any) -> None:
     """Raise (jsonschema.ValidationError) unless ``data`` follows the report schema."""
     strict_validator().validate(data)
+
+
+def check_output(stdout: str) -> None:
+    """Validate what a run printed, if it is a JSON report."""
+    if not stdout.lstrip().startswith("{"):
+        return
+    try:
+        data = json.loads(stdout)
+    except ValueError:
+        return  # not JSON (or not only JSON): not a report
+    if is_report(data):
+        validate(data)
