@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
+import support_report_schema
 from lockcheck.cli import app
 
 REPO = Path(__file__).resolve().parent.parent
@@ -24,6 +25,10 @@ class Result:
     exit_code: int
     stdout: str
     stderr: str
+
+    def __post_init__(self) -> None:
+        # Every JSON report the suite produces follows the published schema.
+        support_report_schema.check_output(self.stdout)
 
     @property
     def json(self) -> Any:

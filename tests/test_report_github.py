@@ -42,6 +42,16 @@ def test_one_command_per_severity() -> None:
     ]
 
 
+def test_annotation_says_the_fix_on_its_second_line() -> None:
+    fixed = replace(finding(Severity.ERROR), fix="regenerate it: uv export --format x, y")
+    (line,) = lines_of(fixed)
+    assert line.endswith(
+        "::no hash: pip installs it unchecked%0Afix: regenerate it: uv export --format x, y"
+    )
+    (unfixed,) = lines_of(finding(Severity.ERROR))
+    assert "fix" not in unfixed
+
+
 def test_escaping_of_message_and_properties() -> None:
     (line,) = lines_of(
         finding(Severity.ERROR, message="100% sure,\r\nsecond: line", path="a,b:c/req.txt")
@@ -89,7 +99,8 @@ def test_from_the_command_line(write: Writer) -> None:
     assert result.exit_code == 1
     assert result.stdout.splitlines() == [
         "::error file=locks/requirements.txt,line=2,title=LC002 missing-hash::"
-        "idna==3.7: no hash: pip installs it unchecked",
+        "idna==3.7: no hash: pip installs it unchecked%0A"
+        "fix: regenerate it: pip-compile --generate-hashes (or uv pip compile --generate-hashes)",
         "Checked 1 file (1 requirements), 2 packages: 1 finding (1 error). "
         "LC301-LC308 skipped: they need --verify.",
     ]

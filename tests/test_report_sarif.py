@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -20,8 +21,10 @@ from lockcheck.rules import ALL_RULES
 jsonschema = pytest.importorskip("jsonschema", reason="jsonschema is in the 'test' extra")
 
 Writer = Callable[..., Path]
-# CI clones the repository with shared/ beside it.
-SCHEMA_PATH = REPO.parent / "shared" / "data" / "sarif-schema-2.1.0.json"
+# CI clones the repository with shared/ beside it; elsewhere (a git worktree, say)
+# LOCKCHECK_SHARED_DATA names that directory.
+SHARED_DATA = Path(os.environ.get("LOCKCHECK_SHARED_DATA") or REPO.parent / "shared" / "data")
+SCHEMA_PATH = SHARED_DATA / "sarif-schema-2.1.0.json"
 HASH = "--hash=sha256:" + "a" * 64
 SECRET = "hunter2TOPSECRET"
 SOON = dt.date.today() + dt.timedelta(days=30)
@@ -106,6 +109,30 @@ def test_every_rule_listed_with_its_docs(write: Writer) -> None:
         full = descriptor["fullDescription"]["text"]
         assert full and "##" not in full and full in " ".join(rule.doc.split())
     assert DOCS_URL.startswith("https://") and DOCS_URL.endswith("/")
+
+
+def test_rules_are_security_alerts_with_their_family(write: Writer) -> None:
+    """Code scanning shows a result as a security alert when its rule is tagged
+    "security" and has a numeric security-severity (a string)."""
+    data = sarif_of(str(write("requirements.txt", f"six==1.16.0 {HASH}\n")))
+    families = {
+        "LC0": "pinning-and-hashes",
+        "LC1": "sources-and-transport",
+        "LC2": "freshness",
+        "LC3": "index-verification",
+        "LC4": "supply-chain",
+        "LC9": "waivers",
+    }
+    for descriptor in data["runs"][0]["tool"]["driver"]["rules"]:
+        properties = descriptor["properties"]
+        assert properties["tags"] == ["security", families[descriptor["id"][:3]]]
+        score = properties["security-severity"]
+        assert isinstance(score, str) and 0.0 < float(score) <= 10.0
+    by_id = {d["id"]: d["properties"] for d in data["runs"][0]["tool"]["driver"]["rules"]}
+    # A hash the index never published ranks above a missing hash, above a warning.
+    assert float(by_id["LC301"]["security-severity"]) >= 9.0
+    assert 7.0 <= float(by_id["LC002"]["security-severity"]) < 9.0
+    assert 4.0 <= float(by_id["LC102"]["security-severity"]) < 7.0
 
 
 def test_levels_follow_effective_severity(write: Writer) -> None:

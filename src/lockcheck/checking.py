@@ -13,10 +13,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
 from lockcheck.config import Overrides, Settings, find_config, load_settings
-from lockcheck.discover import scan
-from lockcheck.engine import in_tree_notes, run
+from lockcheck.discover import Target, scan
+from lockcheck.engine import in_tree_notes, matching_codes, run
 from lockcheck.errors import ConfigError, LockcheckError
 from lockcheck.findings import ErrorEntry, Report, Severity
+from lockcheck.report import display_path
 from lockcheck.report import text as text_report
 from lockcheck.report.progress import ProgressBar
 from lockcheck.safetext import safe
@@ -25,6 +26,8 @@ if TYPE_CHECKING:
     from lockcheck.index.interface import PackageIndex
 
 STATS_ENV = "LOCKCHECK_STATS"  # "1": say on stderr how many index requests a run made
+FORMATS = ("text", "json", "sarif", "github", "cyclonedx")
+DEFAULT_JOBS = 16
 
 
 class CheckRequest(NamedTuple):
@@ -40,10 +43,14 @@ class CheckRequest(NamedTuple):
     config: Path | None = None
     index_url: str | None = None
     use_cache: bool = True
-    jobs: int = 16
+    jobs: int | None = None  # None: DEFAULT_JOBS (and the user did not ask)
     quiet: bool = False
     progress: bool = True
     isolated: bool = False  # ignore every configuration file
+    exit_zero: bool = False  # findings alone never fail the run (2 and 3 stand)
+    reports: tuple[tuple[str, Path], ...] = ()  # (format, file): more reports, same run
+    color: str = "auto"  # auto | always | never, for text on standard output
+    verbose: bool = False  # say on stderr which configuration governs each lockfile
 
 
 class SettingsResolver:
@@ -92,6 +99,10 @@ def execute(request: CheckRequest) -> int:
         request = request._replace(output=None)  # "-o -": standard output
     if request.config is not None and not request.config.is_file():
         return _usage(f"--config {request.config}: no such file")
+    problem = _request_problem(request)
+    if problem:
+        return _usage(problem)
+    _warn_verify_only(request)
     overrides = Overrides(
         select=request.select,
         ignore=request.ignore,
@@ -101,6 +112,8 @@ def execute(request: CheckRequest) -> int:
     resolver = SettingsResolver(request.config, overrides, isolated=request.isolated)
     found = scan(request.paths, resolver.exclude_for)
     targets, errors = found.targets, found.errors
+    if request.verbose:
+        _say_configs(targets, resolver, request)
     searched = [p for p in request.paths if p not in found.manifests]
     if not targets and not errors and searched:
         # A CI step that checks nothing must not look like a pass: someone renamed the
@@ -122,6 +135,7 @@ def execute(request: CheckRequest) -> int:
             progress=progress,
             errors=errors,
             notes=found.notes,
+            inventory="cyclonedx" in _formats(request),
         )
     finally:
         if progress is not None:
@@ -132,7 +146,7 @@ def execute(request: CheckRequest) -> int:
             sys.stderr.write(f"lockcheck: {made} index requests\n")
     for error in report.errors:
         sys.stderr.write(text_report.error_line(error) + "\n")
-    rendered = _render(report, request)
+    rendered = _render(report, request.output_format, request, terminal=request.output is None)
     if request.output is not None:
         try:
             write_atomically(request.output, rendered)
@@ -140,7 +154,67 @@ def execute(request: CheckRequest) -> int:
             return _usage(f"--output {request.output}: {exc.strerror or exc}")
     else:
         sys.stdout.write(rendered)
-    return report.exit_code()
+    for output_format, path in request.reports:
+        try:
+            write_atomically(path, _render(report, output_format, request, terminal=False))
+        except OSError as exc:
+            return _usage(f"--report {output_format}={path}: {exc.strerror or exc}")
+    code = report.exit_code()
+    return 0 if code == 1 and request.exit_zero else code
+
+
+def _formats(request: CheckRequest) -> set[str]:
+    return {request.output_format, *(f for f, _path in request.reports)}
+
+
+def _request_problem(request: CheckRequest) -> str | None:
+    """A flag the command line got wrong, named as the command line's (not a config's)."""
+    for output_format, _path in request.reports:
+        if output_format not in FORMATS:
+            return (
+                f"--report {output_format}=...: unknown format (choose from {', '.join(FORMATS)})"
+            )
+    targets = [str(request.output)] if request.output is not None else []
+    targets += [str(path) for _format, path in request.reports]
+    repeated = sorted({t for t in targets if targets.count(t) > 1})
+    if repeated:
+        return f"{repeated[0]}: named by more than one of --output and --report"
+    for flag, selectors in (("--select", request.select), ("--ignore", request.ignore)):
+        for selector in selectors or ():
+            if not matching_codes(selector):
+                return f"{flag} {selector}: unknown rule (see 'lockcheck rules')"
+    return None
+
+
+def _warn_verify_only(request: CheckRequest) -> None:
+    # Not --index-url: offline, LC107 judges the files of entries that record no index
+    # against it.
+    if request.verify:
+        return
+    given = [
+        flag
+        for flag, used in (
+            ("--no-cache", not request.use_cache),
+            ("--jobs", request.jobs is not None),
+        )
+        if used
+    ]
+    if given:
+        sys.stderr.write(
+            f"lockcheck: warning: {', '.join(given)} only matter{'s' if len(given) == 1 else ''}"
+            " with --verify: ignored\n"
+        )
+
+
+def _say_configs(targets: list[Target], resolver: SettingsResolver, request: CheckRequest) -> None:
+    for target in targets:
+        config = resolver.config_for(target.path)
+        if config is not None:
+            how = "given with --config" if request.config is not None else "found above it"
+            which = f"{display_path(str(config))} ({how})"
+        else:
+            which = "none (--isolated)" if request.isolated else "none found: defaults"
+        sys.stderr.write(f"lockcheck: {safe(display_path(target.path))}: config {safe(which)}\n")
 
 
 def _index_client(request: CheckRequest) -> PackageIndex:
@@ -152,27 +226,34 @@ def _index_client(request: CheckRequest) -> PackageIndex:
     def http_client() -> PackageIndex:
         from lockcheck.index.client import IndexClient
 
-        return IndexClient(jobs=request.jobs, cache=cache)
+        return IndexClient(jobs=request.jobs or DEFAULT_JOBS, cache=cache)
 
     if cache is None:
         return http_client()
     return CacheFirstIndex(http_client, cache)
 
 
-def _render(report: Report, request: CheckRequest) -> str:
-    if request.output_format == "json":
+def _render(report: Report, output_format: str, request: CheckRequest, *, terminal: bool) -> str:
+    if output_format == "json":
         from lockcheck.report import json as json_report
 
         return json_report.render(report)
-    if request.output_format == "sarif":
+    if output_format == "sarif":
         from lockcheck.report import sarif as sarif_report
 
         return sarif_report.render(report)
-    if request.output_format == "github":
+    if output_format == "cyclonedx":
+        from lockcheck.report import cyclonedx
+
+        return cyclonedx.render(report)
+    if output_format == "github":
         from lockcheck.report import github as github_report
 
         return github_report.render(report, quiet=request.quiet)
-    colour = request.output is None and text_report.use_colour(sys.stdout)
+    if request.color == "auto":
+        colour = terminal and text_report.use_colour(sys.stdout)
+    else:
+        colour = request.color == "always"
     return text_report.render(report, quiet=request.quiet, colour=colour)
 
 

@@ -4,6 +4,7 @@ No ``from __future__ import annotations`` here: typer would have to eval every
 annotation string on each run (about 3 ms of a pre-commit hook's start-up).
 """
 
+import os
 import sys
 from enum import Enum
 from pathlib import Path
@@ -27,6 +28,13 @@ class OutputFormat(str, Enum):
     json = "json"
     sarif = "sarif"
     github = "github"
+    cyclonedx = "cyclonedx"
+
+
+class Color(str, Enum):
+    auto = "auto"
+    always = "always"
+    never = "never"
 
 
 class FailOn(str, Enum):
@@ -51,6 +59,15 @@ def main(
     ] = False,
 ) -> None:
     """Lint Python lockfiles and verify their hashes against the package index."""
+
+
+def _report(value: str) -> tuple[str, Path]:
+    output_format, sep, path = value.partition("=")
+    if not sep or not output_format.strip() or not path:
+        raise typer.BadParameter(
+            f"{value!r}: expected FORMAT=FILE, e.g. sarif=lockcheck.sarif", param_hint="--report"
+        )
+    return output_format.strip().lower(), Path(path)
 
 
 def _codes(values: list[str] | None) -> tuple[str, ...] | None:
@@ -107,8 +124,15 @@ def check(
         bool, typer.Option("--no-cache", help="Do not read or write the index cache.")
     ] = False,
     jobs: Annotated[
-        int, typer.Option("--jobs", min=1, max=256, help="Concurrent index requests.")
-    ] = 16,
+        int | None,
+        typer.Option(
+            "--jobs",
+            min=1,
+            max=256,
+            help="Concurrent index requests (default: 16).",
+            show_default=False,
+        ),
+    ] = None,
     quiet: Annotated[
         bool, typer.Option("--quiet", "-q", help="Print findings only, no summary.")
     ] = False,
@@ -120,6 +144,30 @@ def check(
         typer.Option(
             "--isolated",
             help="Ignore every configuration file: only the command line decides.",
+        ),
+    ] = False,
+    exit_zero: Annotated[
+        bool,
+        typer.Option(
+            "--exit-zero",
+            help="Exit 0 where findings would give 1 (input errors, 2, and incomplete "
+            "verification, 3, still fail).",
+        ),
+    ] = False,
+    report: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--report",
+            metavar="FORMAT=FILE",
+            help="Also write this report (repeatable), from the same run: e.g. "
+            "sarif=lockcheck.sarif.",
+        ),
+    ] = None,
+    color: Annotated[Color, typer.Option("--color", help="Colour the text report.")] = Color.auto,
+    verbose: Annotated[
+        bool,
+        typer.Option(
+            "--verbose", "-v", help="Say on stderr which configuration governs each lockfile."
         ),
     ] = False,
 ) -> None:
@@ -141,6 +189,10 @@ def check(
         quiet=quiet,
         progress=not no_progress,
         isolated=isolated,
+        exit_zero=exit_zero,
+        reports=tuple(_report(value) for value in report or ()),
+        color=color.value,
+        verbose=verbose,
     )
     raise typer.Exit(execute(request))
 
@@ -176,9 +228,30 @@ def rules(
 
 
 def run() -> None:
-    """Entry point: typer's usage errors exit 2, as the design's exit codes say."""
+    """Entry point: usage errors are one line and exit 2, as the design's exit codes say."""
+    # typer may bring click or its own copy of it: find the classes through typer.
+    bases = {cls.__name__: cls for cls in typer.BadParameter.__mro__}
+    usage_error: type[Exception] = bases["UsageError"]
+    click_exception: type[Exception] = bases["ClickException"]
     try:
-        app(prog_name="lockcheck")
-    except KeyboardInterrupt:
+        code = app(prog_name="lockcheck", standalone_mode=False)
+    except (KeyboardInterrupt, typer.Abort):
         sys.stderr.write("lockcheck: interrupted\n")
         sys.exit(130)
+    except BrokenPipeError:
+        # The reader went away (``| head``): say nothing more to it, and no traceback.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        sys.exit(1)
+    except click_exception as exc:
+        if type(exc).__name__ == "NoArgsIsHelpError":
+            exc.show()  # type: ignore[attr-defined]  # help for no arguments: not an error
+            sys.exit(2)
+        message = " ".join(exc.format_message().split())  # type: ignore[attr-defined]
+        if isinstance(exc, usage_error):
+            ctx = getattr(exc, "ctx", None)
+            command = ctx.command_path if ctx is not None else "lockcheck"
+            sys.stderr.write(f"lockcheck: error: {message} (see '{command} --help')\n")
+            sys.exit(2)
+        sys.stderr.write(f"lockcheck: error: {message}\n")
+        sys.exit(getattr(exc, "exit_code", 2))
+    sys.exit(code if isinstance(code, int) else 0)

@@ -308,7 +308,10 @@ def _waivers(
         package = entry.get("package")
         waivers.append(
             Waiver(
-                code=code.strip().upper(),
+                # A code (LC002) or, as in select, a rule name (missing-hash).
+                code=code.strip().upper()
+                if code.strip()[:2].upper() == "LC"
+                else code.strip().lower(),
                 reason=reason.strip(),
                 expires=expires,
                 package=normalize_name(package) if package else None,

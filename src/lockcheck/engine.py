@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, NamedTuple
 from lockcheck.config import Settings, Waiver
 from lockcheck.discover import Target
 from lockcheck.errors import ConfigError, LockcheckError, LockfileError
-from lockcheck.findings import ErrorEntry, FileSummary, Finding, Report
+from lockcheck.findings import ErrorEntry, FileSummary, Finding, PackageRecord, Report
 from lockcheck.model import Location, Lockfile, Note
 from lockcheck.parsers import parse_lockfile
 from lockcheck.rules import (
@@ -53,13 +53,7 @@ def _expand(selectors: Iterable[str], key: str, settings: Settings) -> set[str]:
         if selector.upper() == "ALL":
             codes.update(BY_CODE)
             continue
-        matched = {
-            rule.code
-            for rule in ALL_RULES
-            if rule.code == selector.upper()
-            or rule.name == selector.lower()
-            or (len(selector) >= 2 and rule.code.startswith(selector.upper()))
-        }
+        matched = matching_codes(selector)
         if not matched:
             raise ConfigError(
                 f"unknown rule {selector!r} in '{key}' (see 'lockcheck rules')",
@@ -69,6 +63,20 @@ def _expand(selectors: Iterable[str], key: str, settings: Settings) -> set[str]:
     return codes
 
 
+def matching_codes(selector: str) -> set[str]:
+    """The codes a selector (a code, a name, a code prefix, or ALL) names."""
+    selector = selector.strip()
+    if selector.upper() == "ALL":
+        return set(BY_CODE)
+    return {
+        rule.code
+        for rule in ALL_RULES
+        if rule.code == selector.upper()
+        or rule.name == selector.lower()
+        or (len(selector) >= 2 and rule.code.startswith(selector.upper()))
+    }
+
+
 def validate(settings: Settings) -> None:
     """Reject settings that name rules lockcheck does not have."""
     select_rules(settings)
@@ -76,10 +84,16 @@ def validate(settings: Settings) -> None:
         if lookup(key) is None:
             raise ConfigError(f"unknown rule {key!r} in 'severity'", settings.config_path)
     for waiver in settings.waivers:
-        if waiver.code not in BY_CODE:
+        if lookup(waiver.code) is None:
             raise ConfigError(
                 f"waiver names unknown rule {waiver.code!r}", waiver.config_path, waiver.line
             )
+
+
+def waiver_code(waiver: Waiver) -> str:
+    """The code of the rule a waiver names: by code or, as ``select`` allows, by name."""
+    rule = lookup(waiver.code)
+    return rule.code if rule is not None else waiver.code
 
 
 class _WaiverBook:
@@ -109,9 +123,11 @@ def run(
     today: dt.date | None = None,
     errors: Sequence[ErrorEntry] = (),
     notes: Sequence[Note] = (),
+    inventory: bool = False,
 ) -> Report:
     """Check every target. With ``verify``, ``index`` is asked up front, once, for every
-    release any selected rule needs; the rules then read that immutable snapshot."""
+    release any selected rule needs; the rules then read that immutable snapshot.
+    ``inventory``: also list every package with its hashes' status (for an SBOM)."""
     today = today or dt.date.today()
     all_errors = list(errors)
     checked = _parse_all(targets, settings_for, all_errors)
@@ -140,6 +156,12 @@ def run(
     run_notes = [*notes, *(n for c in checked for n in c.lock.notes)]
     for book in books.values():
         run_notes += _book_notes(book, verify)
+    records: list[PackageRecord] = []
+    if inventory:
+        from lockcheck.inventory import records as inventory_records
+
+        for c in checked:
+            records += inventory_records(c.lock, snapshot)
     return Report(
         files=tuple(
             FileSummary(c.target.path, c.lock.format, len(c.lock.packages)) for c in checked
@@ -151,6 +173,7 @@ def run(
         notes=tuple(dict.fromkeys(run_notes)),
         verified=verified,
         unverified=unverified,
+        inventory=tuple(records),
     )
 
 
@@ -237,7 +260,7 @@ def _settle(finding: Finding, settings: Settings, book: _WaiverBook, today: dt.d
 
 
 def _matches(waiver: Waiver, finding: Finding, base: Path) -> bool:
-    if waiver.code != finding.code:
+    if waiver_code(waiver) != finding.code:
         return False
     if waiver.package is not None and waiver.package != finding.package:
         return False
@@ -267,7 +290,7 @@ def _waiver_findings(book: _WaiverBook, today: dt.date) -> Iterable[Finding]:
             continue
         if waiver in book.used or lc902_unused_waiver.RULE.code not in selected:
             continue
-        if waiver.code not in book.ran:
+        if waiver_code(waiver) not in book.ran:
             continue  # its rule did not run (not selected, or needs --verify)
         if waiver.path is not None and not any(
             _path_matches(waiver.path, p, book.settings.base_dir) for p in book.paths

@@ -106,6 +106,44 @@ class ErrorEntry(NamedTuple):
         return cls(path, line, " ".join(message.split()))
 
 
+class HashRecord(NamedTuple):
+    """One locked hash, and what ``--verify`` found: True when a file the index published
+    has this digest, False when the index answered and none has it, None when unchecked."""
+
+    algorithm: str
+    digest: str
+    filename: str | None = None  # the file the lock ties it to, if it says
+    verified: bool | None = None
+
+
+class PackageRecord(NamedTuple):
+    """A locked package as an inventory (the SBOM) lists it."""
+
+    path: str  # the lockfile
+    name: str
+    version: str | None
+    index_url: str | None  # the index it comes from (redacted), when known
+    hashes: tuple[HashRecord, ...] = ()
+    kind: str = "registry"  # model.SourceKind value
+    url: str | None = None  # the archive or repository URL of a direct reference
+
+
+def _safe_record(record: PackageRecord) -> PackageRecord:
+    hashes = tuple(
+        HashRecord(safe(h.algorithm), safe(h.digest), safe_optional(h.filename), h.verified)
+        for h in record.hashes
+    )
+    return PackageRecord(
+        safe(record.path),
+        safe(record.name),
+        safe_optional(record.version),
+        safe_optional(record.index_url),
+        hashes,
+        record.kind,
+        safe_optional(record.url),
+    )
+
+
 def _safe_location(location: Location) -> Location:
     path = safe(location.path)
     return location if path is location.path else Location(path, location.line)
@@ -131,6 +169,8 @@ class Report:
     notes: tuple[Note, ...] = ()
     verified: int = 0
     unverified: int = 0
+    # Every locked package with its hashes and their --verify status (for the SBOM).
+    inventory: tuple[PackageRecord, ...] = ()
 
     def __post_init__(self) -> None:
         # By identity: ``failing`` holds the very Finding objects ``findings`` does.
@@ -142,6 +182,7 @@ class Report:
             "errors": tuple(ErrorEntry(safe(e.path), e.line, safe(e.message)) for e in self.errors),
             "failing": frozenset(cleaned.get(id(f)) or f.sanitized() for f in self.failing),
             "notes": tuple(Note(_safe_location(n.location), safe(n.message)) for n in self.notes),
+            "inventory": tuple(_safe_record(r) for r in self.inventory),
         }
         for name, value in fields.items():
             # Frozen, and meant to be: this is the one place its fields are rewritten.

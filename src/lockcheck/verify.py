@@ -86,7 +86,8 @@ def lookup(
             )
     keys = list(dict.fromkeys(k for keys in assignments.values() for k in keys))
     try:
-        releases = index.fetch(keys, progress=progress) if keys else {}
+        per_package = _in_packages(progress, len(assignments)) if progress else None
+        releases = index.fetch(keys, progress=per_package) if keys else {}
         public_index, public_names = _public_names(pairs, index)
     except LockcheckError as exc:  # a setting the client refused (LOCKCHECK_TIMEOUT, --jobs)
         errors.append(ErrorEntry.of("--verify", None, str(exc)))
@@ -97,6 +98,16 @@ def lookup(
         public_names=MappingProxyType(public_names),
         public_index=public_index,
     )
+
+
+def _in_packages(progress: ProgressFn, packages: int) -> ProgressFn:
+    """The index counts releases it asked for (one per index and release, shared by
+    lockfiles); the bar, like the summary, counts locked packages."""
+
+    def report(done: int, total: int) -> None:
+        progress(packages * done // total if total else packages, packages)
+
+    return report
 
 
 def _public_names(pairs: Pairs, index: PackageIndex) -> tuple[str | None, dict[str, LookupStatus]]:

@@ -39,6 +39,9 @@ def finding_command(finding: Finding, roots: SourceRoots) -> str:
     message = finding.message
     if finding.subject:
         message = f"{finding.subject}: {message}"
+    if finding.fix:
+        # A new line in the annotation (the runner decodes %0A): what to do, under what is wrong.
+        message += f"\nfix: {finding.fix}"
     return _command(
         _COMMANDS[finding.severity],
         roots,

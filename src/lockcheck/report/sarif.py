@@ -95,6 +95,32 @@ class SourceRoots:
         }
 
 
+# The rule families (by code range), as tags code scanning filters on.
+_FAMILIES = {
+    "LC0": "pinning-and-hashes",
+    "LC1": "sources-and-transport",
+    "LC2": "freshness",
+    "LC3": "index-verification",
+    "LC4": "supply-chain",
+    "LC9": "waivers",
+}
+# GitHub ranks security alerts by this score: 9.0+ critical, 7.0+ high, 4.0+ medium, else
+# low. A hash the index never published is the attack hash-pinning exists to stop.
+_CRITICAL = frozenset({"LC301", "LC305"})
+_SECURITY_SEVERITY = {"error": "8.0", "warning": "5.0", "note": "2.0"}
+
+
+def family(rule: Rule) -> str:
+    return _FAMILIES.get(rule.code[:3], "other")
+
+
+def security_severity(rule: Rule) -> str:
+    """A numeric string, as GitHub expects, from the rule's default severity."""
+    if rule.code in _CRITICAL:
+        return "9.0"
+    return _SECURITY_SEVERITY[rule.severity.value]
+
+
 def what_it_does(rule: Rule) -> str:
     match = _SECTION.search(rule.doc)
     return match.group(1).strip() if match else rule.summary
@@ -111,7 +137,11 @@ def _rule_descriptor(rule: Rule) -> dict[str, Any]:
         "help": {"text": doc, "markdown": doc},
         "helpUri": f"{DOCS_URL}rules/{rule.code}/",
         "defaultConfiguration": {"level": rule.severity.value},
-        "properties": {"needsIndex": rule.needs_index},
+        "properties": {
+            "needsIndex": rule.needs_index,
+            "tags": ["security", family(rule)],
+            "security-severity": security_severity(rule),
+        },
     }
 
 
