@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 import re
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import parse_qs, urlsplit
 
 from lockcheck.errors import LockfileError
 from lockcheck.hashes import parse_hash
@@ -21,6 +21,7 @@ from lockcheck.model import (
     LockedPackage,
     Lockfile,
     LockFormat,
+    Note,
     Source,
     SourceKind,
     TrustedHost,
@@ -60,6 +61,22 @@ _LOCAL_EDITABLE = re.compile(
 )
 _MAX_INCLUDE_DEPTH = 50
 _REMOTE = re.compile(r"^(https?|ftp)://", re.IGNORECASE)
+# The VCS URL schemes pip knows (pip's vcs backends), and the version control systems whose
+# own scheme pip rewrites for an editable (`-e git://host/x` is `git+git://host/x`).
+_VCS_SCHEMES = frozenset(
+    {
+        *(f"bzr+{s}" for s in ("http", "https", "ssh", "sftp", "ftp", "lp", "file")),
+        *(f"git+{s}" for s in ("http", "https", "ssh", "git", "file")),
+        *(f"hg+{s}" for s in ("file", "http", "https", "ssh", "static-http")),
+        *(f"svn+{s}" for s in ("ssh", "http", "https", "svn", "file")),
+    }
+)
+_VCS_NAMES = ("git", "hg", "svn", "bzr")
+# What pip fetches by URL; anything else with a scheme is not a URL to pip.
+_FETCHABLE = _VCS_SCHEMES | {"http", "https", "file", "ftp"}
+# A scheme as pip's is_url reads it: the text before the first ':' (one letter is a drive).
+_SCHEME = re.compile(r"^(?P<scheme>[A-Za-z][A-Za-z0-9+.-]+):")
+_DIRECT_URL = re.compile(rf"^\s*{_NAME}\s*(?:\[[^\]]*\])?\s*@")
 
 
 def parse(path: str) -> Lockfile:
@@ -75,6 +92,7 @@ def parse(path: str) -> Lockfile:
         trusted_hosts=tuple(reader.trusted_hosts),
         require_hashes=reader.require_hashes,
         files=tuple(reader.files),
+        notes=tuple(reader.notes),
     )
 
 
@@ -86,6 +104,7 @@ class _Reader:
         self.indexes: list[IndexRef] = []
         self.trusted_hosts: list[TrustedHost] = []
         self.files: list[str] = []
+        self.notes: list[Note] = []
         self.require_hashes = False
         self._seen: set[str] = set()
         self._markers: set[str] = set()
@@ -95,7 +114,7 @@ class _Reader:
         real = os.path.realpath(path)
         self._seen.add(real)
         self.files.append(path)
-        text = read_text(path)
+        text = read_text(path, pip_encodings=True)
         if not self.files[1:]:
             self.generated_by = generator_command(text)
         for line in logical_lines(text):
@@ -110,16 +129,20 @@ class _Reader:
             options = parse_options(option_text)
         except OptionError as exc:
             raise LockfileError(path, line.number, str(exc)) from None
+        if options.extra_arguments:
+            extra = " ".join(options.extra_arguments)
+            self.notes.append(Note(where, f"pip ignores {extra!r} after the options on this line"))
         if args:
             self.packages.append(self._requirement(args, options, where, is_constraint))
             return
         if options.editables:
-            for editable in options.editables:
-                self.packages.append(self._editable(editable, where, is_constraint))
+            if options.editables[1:]:
+                ignored = " ".join(f"-e {e}" for e in options.editables[1:])
+                self.notes.append(
+                    Note(where, f"pip installs one editable per line and ignores {ignored!r}")
+                )
+            self.packages.append(self._editable(options.editables[0], where, is_constraint))
             return
-        if options.extra_arguments:
-            extra = " ".join(options.extra_arguments)
-            raise LockfileError(path, line.number, f"unexpected argument(s) {extra!r}")
         self._option_line(path, where, options, stack)
 
     def _option_line(
@@ -213,31 +236,143 @@ class _Reader:
     ) -> LockedPackage:
         import pip_requirements_parser as prp
 
+        _check_fetchable(args, where)
         try:
             req = prp.build_install_req(args, _requirement_line(prp, args, where))
         except Exception as exc:  # third-party parser: any failure is a bad line, not a crash
             raise LockfileError(where.path, where.line, _why(exc, args)) from None
+        if req.link is not None and req.req is not None:
+            _check_fetchable(str(req.link.url), where)
         return _from_install_req(req, args, hashes, where, is_constraint, editable=False)
 
     def _editable(self, text: str, where: Location, is_constraint: bool) -> LockedPackage:
         local = _LOCAL_EDITABLE.match(text)
         if local:
             # `-e .` and `-e ./path[extra]`: what uv export writes for the project itself.
+            directory = local.group("path")
+            name = project_name(where.path, directory)
             return LockedPackage(
-                name=f"-e {text}",
+                name=normalize_name(name) if name else "",
                 display_name=f"-e {text}",
                 location=where,
-                source=Source(SourceKind.DIRECTORY, local.group("path"), editable=True),
+                source=Source(SourceKind.DIRECTORY, directory, editable=True),
                 extras=_extras(local.group("extras"), where),
                 is_constraint=is_constraint,
             )
-        import pip_requirements_parser as prp
+        return _vcs_editable(text, where, is_constraint)
+
+
+def _vcs_editable(text: str, where: Location, is_constraint: bool) -> LockedPackage:
+    """``-e <VCS URL>#egg=name`` or ``-e "name @ <VCS URL>"``, checked as pip checks them."""
+    if _DIRECT_URL.match(text):
+        from packaging.requirements import InvalidRequirement, Requirement
 
         try:
-            req = prp.build_editable_req(text, _requirement_line(prp, f"-e {text}", where))
-        except Exception as exc:  # third-party parser: any failure is a bad line, not a crash
-            raise LockfileError(where.path, where.line, _why(exc, text)) from None
-        return _from_install_req(req, f"-e {text}", (), where, is_constraint, editable=True)
+            req = Requirement(text)
+        except InvalidRequirement as exc:
+            first = str(exc).strip().splitlines()[0]
+            raise LockfileError(where.path, where.line, f"invalid editable: {first}") from None
+        if req.url is None:
+            raise LockfileError(where.path, where.line, f"invalid editable {text!r}: no URL")
+        name: str | None = req.name
+        url = req.url
+        extras = tuple(sorted(normalize_name(e) for e in req.extras))
+        marker = str(req.marker) if req.marker is not None else None
+    else:
+        url, name, extras, marker = text, None, (), None
+        scheme = url.split(":", 1)[0].lower()
+        if scheme in _VCS_NAMES:  # pip's rewrite: `git://host/x` is `git+git://host/x`
+            url = f"{scheme}+{url}"
+    scheme = url.split(":", 1)[0].lower()
+    if scheme not in _VCS_SCHEMES and scheme != "file":
+        raise LockfileError(
+            where.path,
+            where.line,
+            f"{text!r} is not a valid editable requirement: pip wants a path to a local "
+            "project or a VCS URL (git+https://, hg+https://, svn+https://, bzr+https://, ...)",
+        )
+    base, _, fragment = url.partition("#")
+    name = name or _egg(fragment)
+    if not name and scheme != "file":
+        raise LockfileError(
+            where.path,
+            where.line,
+            f"pip cannot tell the name of editable {text!r}: write it as `name @ URL` "
+            "or add #egg=name",
+        )
+    if scheme == "file":
+        source = Source(SourceKind.DIRECTORY, urlsplit(base).path, editable=True)
+    else:
+        reference = _vcs_reference(base)
+        commit = reference if reference and _COMMIT.fullmatch(reference) else None
+        source = Source(SourceKind.VCS, base, reference, commit, editable=True)
+    return LockedPackage(
+        name=normalize_name(name) if name else "",
+        display_name=name or f"-e {text}",
+        location=where,
+        source=source,
+        extras=extras,
+        marker=marker,
+        is_constraint=is_constraint,
+    )
+
+
+def _egg(fragment: str) -> str | None:
+    """The project name of ``#egg=name[extras]`` (the extras are pip's old spelling)."""
+    values = parse_qs(fragment).get("egg")
+    if not values:
+        return None
+    name = values[0].split("[", 1)[0].strip()
+    return name if re.fullmatch(_NAME, name) else None
+
+
+def _check_fetchable(text: str, where: Location) -> None:
+    """A URL pip cannot fetch: pip reads a bare one as a (bad) requirement name, and fails
+    an install of ``name @ URL`` for want of a transport."""
+    found = _SCHEME.match(text.strip())
+    if found is None or "://" not in text:
+        return
+    scheme = found.group("scheme").lower()
+    if scheme in _FETCHABLE:
+        return
+    hint = f"; write {scheme}+{text.strip()}" if scheme in _VCS_NAMES else ""
+    raise LockfileError(
+        where.path,
+        where.line,
+        f"pip cannot install {text.strip()!r}: {scheme}:// is not a URL scheme pip fetches "
+        f"(http, https, file, or a VCS URL such as git+https://){hint}",
+    )
+
+
+def project_name(requirements_path: str, directory: str) -> str | None:
+    """[project].name of the pyproject.toml in ``directory`` (relative to the requirements
+    file), when that directory is inside the repository holding the file (outside a
+    repository: the file's own directory); else None. A label for findings and waivers."""
+    base = os.path.dirname(os.path.abspath(requirements_path))
+    boundary = os.path.realpath(_repository_root(base) or base)
+    pyproject = os.path.realpath(os.path.join(base, directory, "pyproject.toml"))
+    if os.path.commonpath([boundary, pyproject]) != boundary or not os.path.isfile(pyproject):
+        return None
+    from lockcheck.tomlcompat import toml_module
+
+    try:
+        document = toml_module().loads(read_text(pyproject))
+    except Exception:  # an unreadable manifest only costs the label
+        return None
+    project = document.get("project")
+    name = project.get("name") if isinstance(project, dict) else None
+    return name if isinstance(name, str) and re.fullmatch(_NAME, name) else None
+
+
+def _repository_root(directory: str) -> str | None:
+    current = directory
+    while True:
+        if os.path.exists(os.path.join(current, ".git")):
+            return current
+        parent = os.path.dirname(current)
+        if parent == current:
+            return None
+        current = parent
 
 
 def _fast_path_applies(match: re.Match[str]) -> bool:
