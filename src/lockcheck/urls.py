@@ -83,11 +83,40 @@ def is_loopback(hostname: str | None) -> bool:
         return False
 
 
-def credentials(url: str) -> str | None:
-    """What in the URL is a secret ("password", "token"), or None.
+# One or more ${VAR} references (pip expands them when it reads the file) or a $VAR.
+_ONLY_REFERENCES = re.compile(r"^(?:\$\{[A-Za-z0-9_]+\})+$|^\$[A-Za-z_][A-Za-z0-9_]*$")
+# Passwords that are fixed words, not secrets: GitHub's "token as user, x-oauth-basic as
+# password" spelling.
+_PLACEHOLDER_PASSWORDS = frozenset({"x-oauth-basic"})
+# Prefixes of tokens services issue (GitHub, GitLab, Bitbucket, Slack, npm, Hugging Face,
+# the public index's upload tokens, Azure DevOps, AWS CodeArtifact).
+_TOKEN_PREFIXES = (
+    "ghp_",
+    "gho_",
+    "ghu_",
+    "ghs_",
+    "ghr_",
+    "github_pat_",
+    "glpat-",
+    "gldt-",
+    "glptt-",
+    "atatt",
+    "xox",
+    "npm_",
+    "hf_",
+    "pypi-",
+    "eyj",
+)
+_WORDLIKE = re.compile(r"[a-z]+(?:[-_.][a-z]+)*", re.IGNORECASE)
 
-    A username alone counts on http(s), where tokens are passed that way; ``git@`` on ssh
-    is just the account. References to environment variables are not secrets.
+
+def credentials(url: str) -> str | None:
+    """What in the URL is a secret ("a password", "a token"), or None.
+
+    A user name alone is a secret only when it looks like one: a token used as the user
+    name on http(s) (``https://ghp_...@host``), not an account (``git@``, ``oauth2@``).
+    References to environment variables are not secrets: pip expands ``${VAR}`` when it
+    reads the file, so nothing secret is written in it.
     """
     if "@" not in url:
         return None
@@ -95,16 +124,28 @@ def credentials(url: str) -> str | None:
     if parts is None or "@" not in parts.netloc:
         return None
     user, password = parts.username, parts.password
-    if password and not _ENV_REFERENCE.match(password):
-        return "a password"
     if (
-        password is None
-        and user
-        and parts.scheme.lower() in ("http", "https")
-        and not _ENV_REFERENCE.match(user)
+        password
+        and not _ONLY_REFERENCES.match(password)
+        and password.lower() not in _PLACEHOLDER_PASSWORDS
     ):
+        return "a password"
+    is_token = user and not _ONLY_REFERENCES.match(user) and _looks_like_token(user)
+    if is_token and (password or parts.scheme.lower() in ("http", "https")):
         return "a token"
     return None
+
+
+def _looks_like_token(user: str) -> bool:
+    """A user name that is a credential: an issued token's prefix, or a long run of
+    letters and digits no person or service account is called."""
+    lowered = user.lower()
+    if lowered.startswith(_TOKEN_PREFIXES) and len(user) >= 12:
+        return True
+    if len(user) < 20 or _WORDLIKE.fullmatch(user):
+        return False
+    digits = sum(c.isdigit() for c in user)
+    return digits >= 4 and sum(c.isalpha() for c in user) >= 4
 
 
 def redact(text: str) -> str:
