@@ -236,13 +236,13 @@ class _Reader:
     ) -> LockedPackage:
         import pip_requirements_parser as prp
 
-        _check_fetchable(args, where)
+        direct = _DIRECT_URL.match(args)
+        # `name @ URL` (up to a marker's `; `) or a bare URL: can pip fetch it?
+        _check_fetchable(args[direct.end() :].split(" ;", 1)[0] if direct else args, where)
         try:
             req = prp.build_install_req(args, _requirement_line(prp, args, where))
         except Exception as exc:  # third-party parser: any failure is a bad line, not a crash
             raise LockfileError(where.path, where.line, _why(exc, args)) from None
-        if req.link is not None and req.req is not None:
-            _check_fetchable(str(req.link.url), where)
         return _from_install_req(req, args, hashes, where, is_constraint, editable=False)
 
     def _editable(self, text: str, where: Location, is_constraint: bool) -> LockedPackage:
@@ -329,17 +329,18 @@ def _egg(fragment: str) -> str | None:
 def _check_fetchable(text: str, where: Location) -> None:
     """A URL pip cannot fetch: pip reads a bare one as a (bad) requirement name, and fails
     an install of ``name @ URL`` for want of a transport."""
-    found = _SCHEME.match(text.strip())
+    text = text.strip()
+    found = _SCHEME.match(text)
     if found is None or "://" not in text:
         return
     scheme = found.group("scheme").lower()
     if scheme in _FETCHABLE:
         return
-    hint = f"; write {scheme}+{text.strip()}" if scheme in _VCS_NAMES else ""
+    hint = f"; write {scheme}+{text}" if scheme in _VCS_NAMES else ""
     raise LockfileError(
         where.path,
         where.line,
-        f"pip cannot install {text.strip()!r}: {scheme}:// is not a URL scheme pip fetches "
+        f"pip cannot install {text!r}: {scheme}:// is not a URL scheme pip fetches "
         f"(http, https, file, or a VCS URL such as git+https://){hint}",
     )
 
