@@ -114,11 +114,12 @@ def run(
     all_errors = list(errors)
     checked = _parse_all(targets, settings_for, all_errors)
     snapshot = None
+    verify_notes: list[Note] = []  # what --verify could not ask any index about
     if verify and index is not None and any(_wants_index(c.settings) for c in checked):
         # The index phase is imported only when it runs: the offline check never needs it.
         from lockcheck import verify as verify_phase
 
-        snapshot = verify_phase.lookup(_pairs(checked), index, progress, all_errors)
+        snapshot = verify_phase.lookup(_pairs(checked), index, progress, all_errors, verify_notes)
     findings, failing, books, skipped = _apply_rules(checked, snapshot, verify, today)
     if snapshot is not None and index is not None:
         stale = verify_phase.cached_mismatches(findings.values(), snapshot)
@@ -143,7 +144,9 @@ def run(
         errors=tuple(dict.fromkeys(all_errors)),
         failing=frozenset(failing),
         skipped_codes=tuple(sorted(skipped)),
-        notes=tuple(dict.fromkeys([*notes, *(n for c in checked for n in c.lock.notes)])),
+        notes=tuple(
+            dict.fromkeys([*notes, *(n for c in checked for n in c.lock.notes), *verify_notes])
+        ),
         verified=verified,
         unverified=unverified,
     )
