@@ -341,6 +341,14 @@ CASES = [
         findings=(),
         lockcheck_error="write git+git://git.example.test/x.git@v1",
     ),
+    Case(
+        "egg-fragment-with-extras",
+        "--require-hashes\nx @ git+https://git.example.test/x.git@v1#egg=x[extra]\n",
+        pip_accepts=False,
+        pip_says="invalid-egg-fragment",
+        findings=(),
+        lockcheck_error="invalid #egg=x[extra]",
+    ),
     # --- credentials (item 14): pip ignores a file's index under --no-index -------------------
     Case(
         "account-name-in-url",

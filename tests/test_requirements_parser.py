@@ -152,6 +152,10 @@ def test_editable_git_scheme_is_a_vcs_requirement(write: Writer) -> None:
         ("novcs+http://git.example.test/x", "novcs+http:// is not a URL scheme pip fetches"),
         ("git://git.example.test/x.git@v1", "write git+git://git.example.test/x.git@v1"),
         ("x @ git://git.example.test/x.git@v1", "git:// is not a URL scheme pip fetches"),
+        # pip 26 takes only a project name after #egg= (found in peers' test data).
+        ("git+https://git.example.test/x.git#egg=x[extra]", "write `name[extra] @ URL`"),
+        ("-e git+https://git.example.test/x.git#egg=x[extra]", "write `name[extra] @ URL`"),
+        ("git+https://git.example.test/x.git#egg=x>=1.0", "pip ignores version specifiers"),
     ],
 )
 def test_urls_pip_refuses(write: Writer, line: str, message: str) -> None:

@@ -76,6 +76,7 @@ _VCS_NAMES = ("git", "hg", "svn", "bzr")
 _FETCHABLE = _VCS_SCHEMES | {"http", "https", "file", "ftp"}
 # A scheme as pip's is_url reads it: the text before the first ':' (one letter is a drive).
 _SCHEME = re.compile(r"^(?P<scheme>[A-Za-z][A-Za-z0-9+.-]+):")
+_EGG = re.compile(r"[#&]egg=([^&\s]*)")
 _DIRECT_URL = re.compile(rf"^\s*{_NAME}\s*(?:\[[^\]]*\])?\s*@")
 
 
@@ -236,6 +237,8 @@ class _Reader:
     ) -> LockedPackage:
         import pip_requirements_parser as prp
 
+        if "egg=" in args:
+            _check_egg(args, where)
         direct = _DIRECT_URL.match(args)
         # `name @ URL` (up to a marker's `; `) or a bare URL: can pip fetch it?
         _check_fetchable(args[direct.end() :].split(" ;", 1)[0] if direct else args, where)
@@ -279,6 +282,7 @@ def _vcs_editable(text: str, where: Location, is_constraint: bool) -> LockedPack
         extras = tuple(sorted(normalize_name(e) for e in req.extras))
         marker = str(req.marker) if req.marker is not None else None
     else:
+        _check_egg(text, where)
         url, name, extras, marker = text, None, (), None
         scheme = url.split(":", 1)[0].lower()
         if scheme in _VCS_NAMES:  # pip's rewrite: `git://host/x` is `git+git://host/x`
@@ -318,12 +322,28 @@ def _vcs_editable(text: str, where: Location, is_constraint: bool) -> LockedPack
 
 
 def _egg(fragment: str) -> str | None:
-    """The project name of ``#egg=name[extras]`` (the extras are pip's old spelling)."""
+    """The project name of ``#egg=name`` (checked by ``_check_egg`` first)."""
     values = parse_qs(fragment).get("egg")
-    if not values:
-        return None
-    name = values[0].split("[", 1)[0].strip()
-    return name if re.fullmatch(_NAME, name) else None
+    return values[0] if values else None
+
+
+def _check_egg(text: str, where: Location) -> None:
+    """pip 26 refuses a URL whose ``#egg=`` is anything but a project name: extras
+    (``#egg=name[extra]``) or a version specifier included."""
+    found = _EGG.search(text)
+    if found is None or re.fullmatch(_NAME, found.group(1)):
+        return
+    fragment = found.group(1)
+    hint = ""
+    if "[" in fragment:
+        hint = "; write `name[extra] @ URL` instead"
+    elif any(c in fragment for c in "<>="):
+        hint = "; pip ignores version specifiers on URLs: remove it"
+    raise LockfileError(
+        where.path,
+        where.line,
+        f"invalid #egg={fragment}: pip accepts only a project name there{hint}",
+    )
 
 
 def _check_fetchable(text: str, where: Location) -> None:
