@@ -34,6 +34,17 @@ def test_package_is_null_without_a_name(write: Writer, tmp_path: Path) -> None:
     report = report_for(write("requirements.txt", "-e .\n"))
     [finding] = lc006(list(report.findings))
     assert finding.package is None
+    assert finding.message.startswith("-e .: editable install")
+
+
+def test_unnamed_editables_are_no_conflict(write: Writer, tmp_path: Path) -> None:
+    (tmp_path / ".git").mkdir()
+    findings = check(write("requirements.txt", "-e ./a\n-e ./b\n-e ./a[extra]\n"))
+    assert sorted((f.code, f.location.line) for f in findings) == [
+        ("LC006", 1),
+        ("LC006", 2),
+        ("LC006", 3),
+    ]
 
 
 def test_a_waiver_matches_the_project_name(write: Writer, tmp_path: Path) -> None:

@@ -42,9 +42,12 @@ def check(lock: Lockfile, ctx: RuleContext) -> Iterator[Finding]:
     for package in lock.packages:
         if not package.source.editable or (package.is_project and not always):
             continue
+        # Without a project name the finding has no package: say which line it is.
+        unnamed = "" if package.name else f"{package.display_name}: "
         yield RULE.finding(
             package.location,
-            "editable install: no hash can cover it, and pip refuses it when requiring hashes",
+            f"{unnamed}editable install: no hash can cover it, and pip refuses it when "
+            "requiring hashes",
             package=package,
             fix=fix,
         )
