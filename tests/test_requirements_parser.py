@@ -191,3 +191,10 @@ def test_local_editable_outside_the_repository_has_no_name(write: Writer, tmp_pa
     path = write("repo/requirements.txt", "-e ../outside\n")
     [package] = requirements.parse(str(path)).packages
     assert package.name == ""
+
+
+def test_windows_drive_is_a_path_not_a_scheme(write: Writer) -> None:
+    path = write("requirements.txt", "-e c:/work/proj[cli]\n")
+    [package] = requirements.parse(str(path)).packages
+    assert package.source.kind is SourceKind.DIRECTORY
+    assert (package.source.url, package.extras) == ("c:/work/proj", ("cli",))

@@ -57,8 +57,8 @@ _EXTRA = re.compile(_NAME)
 _COMMIT = re.compile(r"[0-9a-fA-F]{40}|[0-9a-fA-F]{64}")
 # A local editable: a path with no scheme and no VCS prefix, optional [extras].
 _LOCAL_EDITABLE = re.compile(
-    r"^(?![A-Za-z][A-Za-z0-9+.-]*:)(?P<path>[^\[\]]+?)(?:\[(?P<extras>[^\]]*)\])?$"
-)
+    r"^(?![A-Za-z][A-Za-z0-9+.-]+:)(?P<path>[^\[\]]+?)(?:\[(?P<extras>[^\]]*)\])?$"
+)  # a scheme has two letters or more: `C:\\project` is a Windows path
 _MAX_INCLUDE_DEPTH = 50
 _REMOTE = re.compile(r"^(https?|ftp)://", re.IGNORECASE)
 # The VCS URL schemes pip knows (pip's vcs backends), and the version control systems whose
