@@ -344,11 +344,3 @@ def test_offline_check_imports_no_network_or_index_code(write: Writer) -> None:
         "sqlite3",
     ):
         assert module not in imported
-
-
-def test_nothing_found_says_so(write: Writer) -> None:
-    write("README.md", "no lockfiles here\n")
-    result = run_cli("check", ".")
-    assert result.exit_code == 0
-    assert result.stderr == "lockcheck: warning: no lockfiles found in .\n"
-    assert "Checked 0 files" in result.stdout

@@ -57,6 +57,17 @@ EXPECTED = {
     # pip freeze output (UTF-16, as Windows PowerShell writes it) has no hashes.
     "pip-freeze-windows/requirements.txt:1": ["LC002"],
     "pip-freeze-windows/requirements.txt:2": ["LC002"],
+    # pdm and pipenv: an editable local package and a git checkout cannot be hashed; the
+    # edited manifests make the locks stale (`pdm lock --check`, `pipenv verify` agree).
+    "pdm-app/pdm.lock:236": ["LC006"],
+    "pdm-app/pdm.lock:273": ["LC007"],
+    "pdm-stale/edited/pdm.lock:8": ["LC201"],
+    "pipenv-app/Pipfile.lock:220": ["LC006"],
+    "pipenv-app/Pipfile.lock:233": ["LC007"],
+    "pipenv-stale/edited/Pipfile.lock:4": ["LC201"],
+    # pipenv resolves only for the running Python (3.11): it wrote tomli, needed below
+    # 3.11, as `"version": "*"` with no hashes (fixtures/README.md).
+    "pipenv-stale/after/Pipfile.lock:221": ["LC001"],
 }
 
 

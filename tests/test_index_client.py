@@ -777,7 +777,9 @@ def test_split_credentials_and_origins(tmp_path: Path) -> None:
     netrc = tmp_path / "netrc"
     netrc.write_text("machine a.example.test login u password p\ndefault login d password q\n")
     assert netrc_credentials("a.example.test", netrc) == Credentials("u", "p")
-    assert netrc_credentials("b.example.test", netrc) == Credentials("d", "q")
+    # The default entry only for an index the user chose (see tests/test_secrets.py).
+    assert netrc_credentials("b.example.test", netrc) is None
+    assert netrc_credentials("b.example.test", netrc, use_default=True) == Credentials("d", "q")
     netrc.write_text("machine 'unterminated")
     assert netrc_credentials("a.example.test", netrc) is None
 

@@ -27,6 +27,7 @@ from pre_commit.clientlib import load_manifest
 
 from conftest import FIXTURES, REPO
 from fake_index import FakeIndex, local_server
+from lockcheck.names import manifest_locks
 from lockcheck.parsers import detect_format
 from test_verify import publish_project
 
@@ -93,13 +94,33 @@ def test_manifest_is_valid_for_pre_commit() -> None:
         "requirements/nested/base.txt",
         "README.md",
         "setup.cfg",
+        "pdm.lock",
+        "sub/PDM.lock",
+        "pdm.lock.orig",
+        "Pipfile.lock",
+        "app/pipfile.lock",
+        "Pipfile",
+        "xPipfile",
+        "test-requirements.txt",
+        "test_requirements.txt",
+        "deps/prod.pip",
+        "prod.pip.bak",
+        "pixi.lock",
+        "conda-lock.yml",
+        "notes.txt",
     ],
 )
 def test_files_pattern_matches_what_lockcheck_detects(name: str) -> None:
-    """The hook's `files` regex and lockcheck's own detection agree on every name."""
+    """The hook's `files` regex and lockcheck's own detection agree on every name: the
+    lockfiles, plus the manifests that stand for the lockfiles beside them."""
     pattern = re.compile(load_manifest(str(MANIFEST))[0]["files"])
-    detected = detect_format(os.path.join(os.sep, "project", name)) is not None
+    path = os.path.join(os.sep, "project", name)
+    detected = detect_format(path) is not None or manifest_targets_name(name)
     assert bool(pattern.search(name)) is detected
+
+
+def manifest_targets_name(name: str) -> bool:
+    return manifest_locks(os.path.basename(name)) is not None
 
 
 # --- running the hooks ---------------------------------------------------------------------
@@ -364,3 +385,33 @@ def test_verify_hook_in_the_manual_stage(
     code, output = results["flipped"]
     assert code == 1, output
     assert "LC301" in output, output
+
+
+STALE = FIXTURES / "projects" / "stale"
+
+
+def test_a_commit_of_only_pyproject_runs_lc201(
+    tmp_path: Path, precommit_home: Path, hook_repo: tuple[Path, str]
+) -> None:
+    """The lock was committed fresh; then only pyproject.toml changes and is staged. The
+    hook (on the staged files, as `git commit` runs it) gets pyproject.toml alone and
+    checks the uv.lock beside it: LC201."""
+    env = _env(precommit_home)
+    project = _new_repo(
+        tmp_path / "project",
+        env,
+        {
+            ".pre-commit-config.yaml": _config(hook_repo),
+            "pyproject.toml": (STALE / "before" / "pyproject.toml").read_text(),
+            "uv.lock": (STALE / "before" / "uv.lock").read_text(),
+        },
+    )
+    _git(project, env, "add", "--all")
+    _git(project, env, "commit", "--quiet", "--no-verify", "--message", "fresh lock")
+    (project / "pyproject.toml").write_text((STALE / "after" / "pyproject.toml").read_text())
+    _git(project, env, "add", "pyproject.toml")
+    proc = _pre_commit(project, env, "run", "lockcheck", "--verbose")
+    output = proc.stdout + proc.stderr
+    assert proc.returncode == 1, output
+    assert "uv.lock:" in output and "LC201 stale-lock" in output
+    assert "Checked 1 file (1 uv)" in output

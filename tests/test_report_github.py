@@ -46,11 +46,14 @@ def test_escaping_of_message_and_properties() -> None:
     (line,) = lines_of(
         finding(Severity.ERROR, message="100% sure,\r\nsecond: line", path="a,b:c/req.txt")
     )
+    # The Report shows control characters as escapes (the output boundary); what is left
+    # for the workflow command to escape is its own syntax.
     assert line == (
         "::error file=a%2Cb%3Ac/req.txt,line=3,title=LC002 missing-hash::"
-        "100%25 sure,%0D%0Asecond: line"
+        "100%25 sure,\\x0d\\x0asecond: line"
     )
     assert github.escape_property("50%,\n:") == "50%25%2C%0A%3A"
+    assert github.escape_data("a\r\nb") == "a%0D%0Ab"
 
 
 def test_line_omitted_when_there_is_none() -> None:

@@ -8,17 +8,18 @@ from __future__ import annotations
 
 import os
 import sys
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
 from lockcheck.config import Overrides, Settings, find_config, load_settings
-from lockcheck.discover import discover
-from lockcheck.engine import run
+from lockcheck.discover import scan
+from lockcheck.engine import in_tree_notes, run
 from lockcheck.errors import ConfigError, LockcheckError
-from lockcheck.findings import Report, Severity
+from lockcheck.findings import ErrorEntry, Report, Severity
 from lockcheck.report import text as text_report
 from lockcheck.report.progress import ProgressBar
-from lockcheck.urls import redact
+from lockcheck.safetext import safe
 
 if TYPE_CHECKING:
     from lockcheck.index.interface import PackageIndex
@@ -42,26 +43,38 @@ class CheckRequest(NamedTuple):
     jobs: int = 16
     quiet: bool = False
     progress: bool = True
+    isolated: bool = False  # ignore every configuration file
 
 
 class SettingsResolver:
     """The settings for a path: its nearest config file (or --config), then the flags."""
 
-    def __init__(self, explicit: Path | None, overrides: Overrides) -> None:
+    def __init__(
+        self, explicit: Path | None, overrides: Overrides, *, isolated: bool = False
+    ) -> None:
         self._explicit = explicit
         self._overrides = overrides
+        self._isolated = isolated
         self._loaded: dict[Path | None, Settings] = {}
 
     def config_for(self, path: str) -> Path | None:
         if self._explicit is not None:
             return self._explicit
+        if self._isolated:
+            return None
         return find_config(Path(os.path.abspath(path)))
 
     def __call__(self, path: str) -> Settings:
         config = self.config_for(path)
         if config not in self._loaded:
-            base = load_settings(config) if config is not None else Settings()
-            self._loaded[config] = self._overrides.apply(base)
+            base = Settings()
+            if config is not None:
+                base = replace(load_settings(config), in_tree=config != self._explicit)
+            settings = self._overrides.apply(base)
+            if base.in_tree:
+                without = self._overrides.apply(Settings())
+                settings = replace(settings, notes=in_tree_notes(base, settings, without))
+            self._loaded[config] = settings
         return self._loaded[config]
 
     def exclude_for(self, root: str) -> tuple[str, tuple[str, ...]]:
@@ -73,6 +86,10 @@ class SettingsResolver:
 
 
 def execute(request: CheckRequest) -> int:
+    if request.isolated and request.config is not None:
+        return _usage("--isolated and --config exclude each other: --isolated reads no config")
+    if request.output is not None and str(request.output) == "-":
+        request = request._replace(output=None)  # "-o -": standard output
     if request.config is not None and not request.config.is_file():
         return _usage(f"--config {request.config}: no such file")
     overrides = Overrides(
@@ -81,12 +98,16 @@ def execute(request: CheckRequest) -> int:
         fail_on=Severity.parse(request.fail_on) if request.fail_on else None,
         index_url=request.index_url,
     )
-    resolver = SettingsResolver(request.config, overrides)
-    targets, errors = discover(request.paths, resolver.exclude_for)
-    if not targets and not errors:
-        # A CI step that checks nothing must not look like a pass that checked something.
-        where = " ".join(request.paths)
-        sys.stderr.write(f"lockcheck: warning: no lockfiles found in {redact(where)}\n")
+    resolver = SettingsResolver(request.config, overrides, isolated=request.isolated)
+    found = scan(request.paths, resolver.exclude_for)
+    targets, errors = found.targets, found.errors
+    searched = [p for p in request.paths if p not in found.manifests]
+    if not targets and not errors and searched:
+        # A CI step that checks nothing must not look like a pass: someone renamed the
+        # lock, or the step runs in the wrong directory. (A manifest given alone, with no
+        # lock beside it, has nothing to check and is no error.)
+        where = " ".join(searched)
+        errors.append(ErrorEntry.of(where, None, f"no lockfiles found under {where}"))
     try:
         index = _index_client(request) if request.verify else None
     except LockcheckError as exc:
@@ -94,7 +115,13 @@ def execute(request: CheckRequest) -> int:
     progress = ProgressBar.for_terminal(sys.stderr, request.progress) if index else None
     try:
         report = run(
-            targets, resolver, verify=request.verify, index=index, progress=progress, errors=errors
+            targets,
+            resolver,
+            verify=request.verify,
+            index=index,
+            progress=progress,
+            errors=errors,
+            notes=found.notes,
         )
     finally:
         if progress is not None:
@@ -150,20 +177,42 @@ def _render(report: Report, request: CheckRequest) -> str:
 
 
 def _usage(message: str) -> int:
-    sys.stderr.write(f"lockcheck: error: {redact(message)}\n")
+    # Messages may quote a URL, a path or an index's answer: the output boundary applies.
+    sys.stderr.write(f"lockcheck: error: {safe(message)}\n")
     return 2
 
 
 def write_atomically(path: Path, content: str) -> None:
-    """Write to a temporary file beside ``path`` and rename it over: never a half file."""
+    """Replace a regular (or new) file with a temporary file renamed over it: never a half
+    file. Anything else is written through, as a shell redirection does: renaming over
+    ``/dev/null`` as root would replace the device with a file for every other program,
+    and renaming over a symlink or FIFO would replace it instead of writing to it."""
+    import stat
     import tempfile
 
+    try:
+        mode = os.lstat(path).st_mode
+    except FileNotFoundError:
+        mode = None
+    if mode is not None and not stat.S_ISREG(mode):
+        with open(path, "w", encoding="utf-8") as handle:
+            handle.write(content)
+        return
+    # mkstemp makes the file 0600: give it the mode it replaces, or a new file's mode.
+    permissions = stat.S_IMODE(mode) if mode is not None else 0o666 & ~_umask()
     directory = path.parent if str(path.parent) else Path(".")
     fd, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=directory)
     try:
+        os.fchmod(fd, permissions)
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
             handle.write(content)
         os.replace(temporary, path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+
+
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask

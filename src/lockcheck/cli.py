@@ -115,6 +115,13 @@ def check(
     no_progress: Annotated[
         bool, typer.Option("--no-progress", help="Never show a progress bar.")
     ] = False,
+    isolated: Annotated[
+        bool,
+        typer.Option(
+            "--isolated",
+            help="Ignore every configuration file: only the command line decides.",
+        ),
+    ] = False,
 ) -> None:
     """Check lockfiles (files, or directories searched for lockfiles)."""
     from lockcheck.checking import CheckRequest, execute
@@ -133,6 +140,7 @@ def check(
         jobs=jobs,
         quiet=quiet,
         progress=not no_progress,
+        isolated=isolated,
     )
     raise typer.Exit(execute(request))
 

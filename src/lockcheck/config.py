@@ -9,18 +9,21 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any, NamedTuple
 
-from lockcheck.errors import ConfigError
+from lockcheck.errors import ConfigError, LockfileError
 from lockcheck.findings import Severity
-from lockcheck.model import normalize_name
+from lockcheck.model import Note, normalize_name
+from lockcheck.parsers.text import read_regular_file
 from lockcheck.tomlcompat import toml_module
 
 DEFAULT_WAIVER_MAX_DAYS = 90
+MAX_WAIVER_DAYS = 3650
+MAX_CONFIG_BYTES = 4 * 1024 * 1024
 _KEYS = {
     "select",
     "ignore",
@@ -65,6 +68,13 @@ class Settings:
     waivers: tuple[Waiver, ...] = ()
     waiver_max_days: int = DEFAULT_WAIVER_MAX_DAYS
     config_path: str | None = None
+    # Found by searching the checked tree (not given with --config): a pull request can
+    # write it, so what it switches off is reported, and its index gets no .netrc default.
+    in_tree: bool = False
+    # index_url was given by the user (--index-url, or a file given with --config).
+    index_url_by_user: bool = False
+    # What an in-tree configuration switched off or redirected, for the report to say.
+    notes: tuple[Note, ...] = ()
 
     @property
     def base_dir(self) -> Path:
@@ -81,7 +91,9 @@ class Overrides(NamedTuple):
     index_url: str | None = None
 
     def apply(self, settings: Settings) -> Settings:
-        changes: dict[str, Any] = {}
+        changes: dict[str, Any] = {
+            "index_url_by_user": settings.index_url is not None and not settings.in_tree
+        }
         if self.select is not None:
             changes["select"] = self.select
         if self.ignore is not None:
@@ -90,28 +102,38 @@ class Overrides(NamedTuple):
             changes["fail_on"] = self.fail_on
         if self.index_url is not None:
             changes["index_url"] = self.index_url
+            changes["index_url_by_user"] = True
         return replace(settings, **changes)
 
 
 def find_config(start: Path) -> Path | None:
     """The nearest lockcheck.toml, or pyproject.toml with [tool.lockcheck], at or above start."""
-    directory = start if start.is_dir() else start.parent
+    directory = start if _is(start, Path.is_dir) else start.parent
     for candidate in (directory.resolve(), *directory.resolve().parents):
         own = candidate / "lockcheck.toml"
-        if own.is_file():
+        if _is(own, Path.is_file):
             return own
         pyproject = candidate / "pyproject.toml"
-        if pyproject.is_file() and _has_tool_table(pyproject):
+        if _is(pyproject, Path.is_file) and _has_tool_table(pyproject):
             return pyproject
     return None
+
+
+def _is(path: Path, test: Callable[[Path], bool]) -> bool:
+    """Path.is_file/is_dir, with a directory lockcheck may not enter holding neither (the
+    scan reports that directory itself)."""
+    try:
+        return test(path)
+    except OSError:
+        return False
 
 
 def _has_tool_table(pyproject: Path) -> bool:
     # A cheap textual test first: most pyproject files have no [tool.lockcheck] at all.
     try:
-        text = pyproject.read_text(encoding="utf-8", errors="replace")
-    except OSError:
-        return False
+        text = read_regular_file(str(pyproject), MAX_CONFIG_BYTES).decode("utf-8", "replace")
+    except LockfileError:
+        return False  # a FIFO or a device is no configuration: it would hang the run
     return "tool.lockcheck" in text or re.search(r"^\s*\[tool\]", text, re.M) is not None
 
 
@@ -119,10 +141,9 @@ def load_settings(path: Path, today: dt.date | None = None) -> Settings:
     """Read and validate one configuration file."""
     shown = str(path)
     try:
-        raw = path.read_bytes()
-        text = raw.decode("utf-8")
-    except OSError as exc:
-        raise ConfigError(f"cannot read: {exc.strerror or exc}", shown) from None
+        text = read_regular_file(shown, MAX_CONFIG_BYTES).decode("utf-8")
+    except LockfileError as exc:
+        raise ConfigError(f"cannot read: {exc.message}", shown) from None
     except UnicodeDecodeError:
         raise ConfigError("not valid UTF-8", shown) from None
     tomllib = toml_module()
@@ -130,6 +151,8 @@ def load_settings(path: Path, today: dt.date | None = None) -> Settings:
         document = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"invalid TOML: {exc}", shown, _toml_error_line(exc)) from None
+    except RecursionError:
+        raise ConfigError("invalid TOML: nested too deeply", shown) from None
     if path.name == "pyproject.toml":
         table = document.get("tool", {}).get("lockcheck", {})
         prefix = "tool.lockcheck."
@@ -220,6 +243,8 @@ def _settings_from_table(
     max_days = table.get("waiver-max-days", DEFAULT_WAIVER_MAX_DAYS)
     if not isinstance(max_days, int) or isinstance(max_days, bool) or max_days < 1:
         raise bad("waiver-max-days", "must be a positive whole number of days")
+    if max_days > MAX_WAIVER_DAYS:  # also keeps today + max_days a valid date
+        raise bad("waiver-max-days", f"must be at most {MAX_WAIVER_DAYS} days (ten years)")
     changes["waiver_max_days"] = max_days
     changes["waivers"] = _waivers(table.get("waiver", []), text, path, prefix, today, max_days)
     return replace(settings, **changes)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import fnmatch
 import os
+from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
 from pathlib import Path
@@ -18,7 +19,7 @@ from lockcheck.config import Settings, Waiver
 from lockcheck.discover import Target
 from lockcheck.errors import ConfigError, LockcheckError, LockfileError
 from lockcheck.findings import ErrorEntry, FileSummary, Finding, Report
-from lockcheck.model import Lockfile, Note
+from lockcheck.model import Location, Lockfile, Note
 from lockcheck.parsers import parse_lockfile
 from lockcheck.rules import (
     ALL_RULES,
@@ -87,6 +88,7 @@ class _WaiverBook:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         self.used: set[Waiver] = set()
+        self.applied: Counter[Waiver] = Counter()  # live waivers: findings each one waived
         self.ran: set[str] = set()
         self.paths: set[str] = set()
 
@@ -136,6 +138,9 @@ def run(
     verified = unverified = 0
     if snapshot is not None:
         verified, unverified = verify_phase.verification_counts(_pairs(checked), snapshot)
+    run_notes = [*notes, *(n for c in checked for n in c.lock.notes), *verify_notes]
+    for book in books.values():
+        run_notes += _book_notes(book, verify)
     return Report(
         files=tuple(
             FileSummary(c.target.path, c.lock.format, len(c.lock.packages)) for c in checked
@@ -144,9 +149,7 @@ def run(
         errors=tuple(dict.fromkeys(all_errors)),
         failing=frozenset(failing),
         skipped_codes=tuple(sorted(skipped)),
-        notes=tuple(
-            dict.fromkeys([*notes, *(n for c in checked for n in c.lock.notes), *verify_notes])
-        ),
+        notes=tuple(dict.fromkeys(run_notes)),
         verified=verified,
         unverified=unverified,
     )
@@ -164,7 +167,7 @@ def _parse_all(
         try:
             settings = settings_for(target.path)
             validate(settings)
-            lock = parse_lockfile(target.path, target.format)
+            lock = parse_lockfile(target.path, target.format, target.root)
         except LockfileError as exc:
             errors.append(ErrorEntry.of(exc.path, exc.line, exc.message))
             continue
@@ -229,6 +232,7 @@ def _settle(finding: Finding, settings: Settings, book: _WaiverBook, today: dt.d
         if _matches(waiver, finding, settings.base_dir):
             book.used.add(waiver)
             if not waiver.is_expired(today):
+                book.applied[waiver] += 1
                 return replace(finding, waived=True, waiver_reason=waiver.reason)
     return finding
 
@@ -249,9 +253,10 @@ def _path_matches(pattern: str, path: str, base: Path) -> bool:
         relative = absolute.relative_to(base.resolve()).as_posix()
     except ValueError:
         relative = absolute.as_posix()
-    return fnmatch.fnmatch(relative, pattern.lstrip("./")) or fnmatch.fnmatch(
-        absolute.as_posix(), pattern
-    )
+    # "./a.txt" means "a.txt"; a leading dot of a name (".ci/") is part of it.
+    while pattern.startswith("./"):
+        pattern = pattern[2:]
+    return fnmatch.fnmatch(relative, pattern) or fnmatch.fnmatch(absolute.as_posix(), pattern)
 
 
 def _waiver_findings(book: _WaiverBook, today: dt.date) -> Iterable[Finding]:
@@ -270,6 +275,72 @@ def _waiver_findings(book: _WaiverBook, today: dt.date) -> Iterable[Finding]:
         ):
             continue  # its file was not part of this run
         yield _with_override(lc902_unused_waiver.finding_for(waiver), book.settings)
+
+
+def _book_notes(book: _WaiverBook, verify: bool) -> list[Note]:
+    """What a reviewer must see about one configuration's run: a --verify that verified
+    nothing, and what an in-tree configuration switched off."""
+    settings = book.settings
+    where = Location(settings.config_path or "--verify", None)
+    notes: list[Note] = []
+    if verify and not any(rule.needs_index for rule in select_rules(settings)):
+        notes.append(
+            Note(
+                where,
+                "--verify checked nothing against the index: every rule that needs it "
+                "(LC3xx) is switched off by select/ignore",
+            )
+        )
+    if settings.in_tree:
+        notes.extend(settings.notes)
+        for waiver, count in sorted(book.applied.items(), key=lambda item: item[0].line or 0):
+            scope = "".join(
+                f" {label} {value}"
+                for label, value in (("package", waiver.package), ("path", waiver.path))
+                if value
+            )
+            notes.append(
+                Note(
+                    Location(waiver.config_path, waiver.line),
+                    f"in-tree waiver for {waiver.code}{scope} waived "
+                    f"{count} finding{'' if count == 1 else 's'} until {waiver.expires}: "
+                    f"{waiver.reason}",
+                )
+            )
+    return notes
+
+
+def in_tree_notes(config: Settings, final: Settings, without_config: Settings) -> tuple[Note, ...]:
+    """What an in-tree configuration (one a pull request can edit) switches off: rules
+    the command line alone would run, severities below a rule's default, the index
+    packages are verified against, and files excluded from the scan."""
+    where = Location(config.config_path or "", None)
+    notes: list[Note] = []
+    running = {rule.code for rule in select_rules(final)}
+    off = [r.code for r in select_rules(without_config) if r.code not in running]
+    if off:
+        notes.append(
+            Note(where, f"in-tree configuration switches off {', '.join(off)} (select/ignore)")
+        )
+    for key, severity in config.severity.items():
+        rule = lookup(key)
+        if rule is not None and rule.code in running and severity.rank < rule.severity.rank:
+            notes.append(
+                Note(
+                    where,
+                    f"in-tree configuration lowers {rule.code} from {rule.severity.value} "
+                    f"to {severity.value}",
+                )
+            )
+    if config.index_url and final.index_url == config.index_url and not final.index_url_by_user:
+        notes.append(
+            Note(where, f"in-tree configuration verifies against index-url {config.index_url}")
+        )
+    if config.exclude:
+        notes.append(
+            Note(where, f"in-tree configuration excludes {', '.join(config.exclude)} from the scan")
+        )
+    return tuple(notes)
 
 
 def _with_override(finding: Finding, settings: Settings) -> Finding:

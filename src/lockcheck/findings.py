@@ -7,6 +7,7 @@ from enum import Enum
 from typing import NamedTuple
 
 from lockcheck.model import Location, LockFormat, Note
+from lockcheck.safetext import is_safe, safe, safe_optional
 
 
 class Severity(str, Enum):
@@ -53,6 +54,34 @@ class Finding:
     def with_severity(self, severity: Severity) -> Finding:
         return replace(self, severity=severity)
 
+    def sanitized(self) -> Finding:
+        """Every string of it in its printable, redacted form (see ``Report``)."""
+        texts = (self.code, self.name, self.message, self.package, self.version, self.fix)
+        if is_safe(" ".join(t for t in (*texts, self.location.path, self.waiver_reason) if t)):
+            return self  # one check for the common case: most findings have nothing to hide
+        location = _safe_location(self.location)
+        cleaned = tuple(safe_optional(text) for text in texts)
+        reason = safe_optional(self.waiver_reason)
+        if (
+            location is self.location
+            and reason is self.waiver_reason
+            and all(new is old for new, old in zip(cleaned, texts, strict=True))
+        ):
+            return self
+        code, name, message, package, version, fix = cleaned
+        return Finding(
+            code or "",
+            name or "",
+            self.severity,
+            location,
+            message or "",
+            package,
+            version,
+            fix,
+            self.waived,
+            reason,
+        )
+
     @property
     def sort_key(self) -> tuple[str, int, str, str]:
         return (self.location.path, self.location.line or 0, self.code, self.message)
@@ -77,8 +106,21 @@ class ErrorEntry(NamedTuple):
         return cls(path, line, " ".join(message.split()))
 
 
+def _safe_location(location: Location) -> Location:
+    path = safe(location.path)
+    return location if path is location.path else Location(path, location.line)
+
+
 @dataclass(frozen=True)
 class Report:
+    """What every reporter renders, and the output boundary (design.md).
+
+    Its strings (names, versions, URLs, messages, fixes, reasons, file names, notes) came
+    from lockfiles, configuration and the index; a Report holds them only redacted of
+    credentials and with control characters escaped, however it is built, so no reporter
+    and no message on standard error can print them raw.
+    """
+
     files: tuple[FileSummary, ...]
     findings: tuple[Finding, ...]
     errors: tuple[ErrorEntry, ...]
@@ -89,6 +131,21 @@ class Report:
     notes: tuple[Note, ...] = ()
     verified: int = 0
     unverified: int = 0
+
+    def __post_init__(self) -> None:
+        # By identity: ``failing`` holds the very Finding objects ``findings`` does.
+        findings = tuple(f.sanitized() for f in self.findings)
+        cleaned = {id(old): new for old, new in zip(self.findings, findings, strict=True)}
+        fields = {
+            "files": tuple(FileSummary(safe(f.path), f.format, f.packages) for f in self.files),
+            "findings": findings,
+            "errors": tuple(ErrorEntry(safe(e.path), e.line, safe(e.message)) for e in self.errors),
+            "failing": frozenset(cleaned.get(id(f)) or f.sanitized() for f in self.failing),
+            "notes": tuple(Note(_safe_location(n.location), safe(n.message)) for n in self.notes),
+        }
+        for name, value in fields.items():
+            # Frozen, and meant to be: this is the one place its fields are rewritten.
+            object.__setattr__(self, name, value)
 
     @property
     def packages(self) -> int:

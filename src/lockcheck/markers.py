@@ -6,7 +6,9 @@ markers overlap when some (platform, Python version, implementation) makes both 
 
 from __future__ import annotations
 
+import functools
 import itertools
+import operator
 import re
 from functools import cache
 from typing import Any
@@ -93,12 +95,51 @@ def truth(marker: str | None, extra: str = "") -> int:
     return bits
 
 
-def overlap(first: str | None, second: str | None) -> dict[str, str] | None:
-    """An environment where both markers hold (None marker = always), or None if none does."""
-    both = truth(first) & truth(second)
+def overlap(first: str | None, second: str | None, within: int = -1) -> dict[str, str] | None:
+    """An environment where both markers hold (None marker = always), or None if none does;
+    only environments in ``within`` (bits, see ``supported``) count."""
+    both = truth(first, ACTIVE) & truth(second, ACTIVE) & within
     if not both:
         return None
     return environments()[(both & -both).bit_length() - 1]
+
+
+@cache
+def supported(python: str | None, markers: tuple[str, ...] = ()) -> int:
+    """The environments a lock is for: admitted by its requires-python and, when it names
+    any (uv `environments`), by one of its markers."""
+    bits = 0
+    for i, env in enumerate(environments()):
+        if _admitted(env, python):
+            bits |= 1 << i
+    if markers:
+        bits &= functools.reduce(operator.or_, (truth(m) for m in markers), 0)
+    return bits
+
+
+# uv writes a choice of conflicting extras/groups into markers as a synthetic extra:
+# `extra == 'extra-5-myapp-cpu'`, `extra != 'group-5-myapp-dev'`, `extra == 'project-5-myapp'`.
+_CONFLICT_CLAUSE = re.compile(
+    r"""extra\s*(==|!=)\s*(['"])((?:extra|group|project)-[0-9]+-[^'"]+)\2"""
+)
+# With `extra` set to ACTIVE, a clause rewritten to `extra == ACTIVE` holds, and one
+# rewritten to `extra == INACTIVE` does not (marker syntax has no true/false literal).
+ACTIVE = "lockcheck-active"
+_HOLDS = f"extra == '{ACTIVE}'"
+_FAILS = "extra == 'lockcheck-inactive'"
+
+
+def choose_conflicts(marker: str | None, chosen: frozenset[str]) -> str | None:
+    """The marker with uv's conflict clauses decided for the extras/groups in ``chosen``
+    (evaluate the result with ``truth(..., ACTIVE)``)."""
+    if not marker or "extra" not in marker:
+        return marker
+
+    def decide(found: re.Match[str]) -> str:
+        active = found.group(3) in chosen
+        return _HOLDS if active == (found.group(1) == "==") else _FAILS
+
+    return _CONFLICT_CLAUSE.sub(decide, marker)
 
 
 def describe(env: dict[str, str]) -> str:

@@ -114,6 +114,16 @@ class LockedPackage:
     artifacts: tuple[Artifact, ...] = ()
     is_project: bool = False  # the root project or a workspace member: the user's own code
     is_constraint: bool = False  # from a -c constraints file
+    # False when the lock cannot say where the entry applies (poetry before lock-version
+    # 2.1 keeps markers on the parents' dependency edges only): LC005 must not guess.
+    marker_known: bool = True
+    # uv.lock with `conflicts`: the choices of conflicting extras/groups (each a set of
+    # items encoded as uv writes them in markers, `extra-5-myapp-cpu`) under which this
+    # entry is installed. None when the lock declares no conflicts.
+    activations: tuple[frozenset[str], ...] | None = None
+    # The requirements this package declares, as the lock records them (pdm: PEP 508
+    # strings), for rules that walk the dependency graph.
+    dependencies: tuple[str, ...] = ()
 
     @property
     def all_hashes(self) -> tuple[Hash, ...]:
@@ -162,7 +172,7 @@ class FormatVersion:
 class ManifestState:
     """What the lock recorded about its manifest (pyproject.toml) and what it says now.
 
-    ``kind`` is "content-hash" (poetry) or "requires-dist" (uv). The tuples hold the
+    ``kind`` is "content-hash" (poetry, pdm, Pipfile.lock) or "requires-dist" (uv). The tuples hold the
     recorded and current values, normalised, so LC201 only has to compare them.
     """
 
@@ -189,6 +199,10 @@ class Lockfile:
     files: tuple[str, ...] = field(default=())
     # What the parser could not judge; the engine passes these on to the Report.
     notes: tuple[Note, ...] = ()
+    # The environments the lock is for: its requires-python and (uv `environments`) the
+    # markers of which one must hold. Marker checks look only at these environments.
+    requires_python: str | None = None
+    supported_markers: tuple[str, ...] = ()
 
 
 def registry_indexes(packages: tuple[LockedPackage, ...]) -> tuple[IndexRef, ...]:

@@ -12,7 +12,10 @@ from lockcheck.model import Location, LockedPackage, Lockfile
 # pip expands ${VAR} in requirements files; uv and poetry read credentials from the
 # environment. A reference to a variable is how credentials *should* be written.
 _ENV_REFERENCE = re.compile(r"^\$\{[A-Za-z0-9_]+\}$|^\$[A-Za-z_][A-Za-z0-9_]*$")
-_CREDENTIALS_IN_TEXT = re.compile(r"(?P<scheme>[A-Za-z][A-Za-z0-9+.-]*://)(?P<auth>[^/@\s]+)@")
+# Where a URL's authority ends: the path, query or fragment, or the end of the word. A
+# password may hold "@", ":" and sub-delimiters, so userinfo runs up to the last "@" before it.
+_AUTHORITY_END = re.compile(r"[/?#\\\s\"<>`{}|^]")
+_SCHEME_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789+.-")
 INSECURE_SCHEMES = frozenset({"http", "ftp", "git", "svn", "bzr", "hg", "static-http"})
 
 
@@ -149,8 +152,31 @@ def _looks_like_token(user: str) -> bool:
 
 
 def redact(text: str) -> str:
-    """Replace any ``user:password@`` in text with ``***@`` (used on every message)."""
-    return _CREDENTIALS_IN_TEXT.sub(lambda m: f"{m.group('scheme')}***@", text)
+    """Replace any ``user:password@`` in text with ``***@`` (used on every message).
+
+    Userinfo runs to the *last* ``@`` of the authority, so a password holding ``@`` is
+    hidden whole. One left-to-right pass: linear in the length of the text.
+    """
+    if "@" not in text or "://" not in text:
+        return text
+    out: list[str] = []
+    done = 0  # text[:done] is in ``out`` already
+    search = 0
+    while (mark := text.find("://", search)) != -1:
+        start = mark
+        while start > done and text[start - 1] in _SCHEME_CHARS:
+            start -= 1
+        authority = mark + 3
+        end_match = _AUTHORITY_END.search(text, authority)
+        end = end_match.start() if end_match else len(text)
+        at = text.rfind("@", authority, end)
+        if start < mark and at != -1:
+            out.append(text[done:authority])
+            out.append("***")
+            done = at
+        search = max(end, authority)
+    out.append(text[done:])
+    return "".join(out)
 
 
 def host_matches(hostname: str, patterns: tuple[str, ...]) -> bool:

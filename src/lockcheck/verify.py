@@ -4,6 +4,7 @@ against, ask the index once for everything, and build the snapshot rules read.""
 from __future__ import annotations
 
 import fnmatch
+import os
 from collections.abc import Iterable, Sequence
 from types import MappingProxyType
 
@@ -38,6 +39,7 @@ def lookup(
     """Ask the index about every release; None (and an error) when no index is known.
     Packages whose files no index serves are not asked about: ``notes`` says so."""
     fallback: str | None = None
+    installer: str | None = None
     fallback_known = False
     assignments: dict[tuple[str, int | None, str], tuple[ReleaseKey, ...]] = {}
     for settings, lock in pairs:
@@ -45,7 +47,8 @@ def lookup(
             if not resolve.needs_verification(package):
                 continue
             if not fallback_known:
-                fallback, fallback_known = resolve.fallback_index(), True
+                installer = resolve.installer_index()
+                fallback, fallback_known = installer or resolve.pip_default_index(), True
             indexes = resolve.candidate_indexes(lock, package, settings, fallback)
             elsewhere = _served_elsewhere(package, indexes)
             if elsewhere is not None:
@@ -62,9 +65,18 @@ def lookup(
                     )
                 )
                 return None
+            try:
+                cleaned = [
+                    index.add_credentials(
+                        url, user_chosen=resolve.chosen_by_user(url, settings, installer)
+                    )
+                    for url in indexes
+                ]
+            except LockcheckError as exc:  # an index URL that is no URL
+                errors.append(ErrorEntry.of(package.location.path, package.location.line, str(exc)))
+                return None
             assignments[(package.location.path, package.location.line, package.name)] = tuple(
-                ReleaseKey(index.add_credentials(url), package.name, package.version or "")
-                for url in indexes
+                ReleaseKey(url, package.name, package.version or "") for url in cleaned
             )
     keys = list(dict.fromkeys(k for keys in assignments.values() for k in keys))
     try:
@@ -125,7 +137,10 @@ def _public_names(pairs: Pairs, index: PackageIndex) -> tuple[str | None, dict[s
     public = resolve.public_index()
     if public is None:
         return None, {}
-    return redact(public), index.project_status(index.add_credentials(public), names)
+    # Set in the environment (LOCKCHECK_PUBLIC_INDEX_URL), it is an index the user chose.
+    chosen = bool(os.environ.get("LOCKCHECK_PUBLIC_INDEX_URL", "").strip())
+    cleaned = index.add_credentials(public, user_chosen=chosen)
+    return redact(public), index.project_status(cleaned, names)
 
 
 def cached_mismatches(findings: Iterable[Finding], snapshot: IndexSnapshot) -> list[ReleaseKey]:

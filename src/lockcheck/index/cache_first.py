@@ -25,17 +25,18 @@ class CacheFirstIndex:
         self._make_client = make_client
         self._cache = cache
         self._client: PackageIndex | None = None
-        self._credential_urls: list[str] = []
+        self._credential_urls: list[tuple[str, bool]] = []
 
     @property
     def requests_made(self) -> int:
         return int(getattr(self._client, "requests_made", 0)) if self._client else 0
 
-    def add_credentials(self, url: str) -> str:
-        self._credential_urls.append(url)
+    def add_credentials(self, url: str, *, user_chosen: bool = False) -> str:
+        clean = split_credentials(url)[0]  # raises InvalidIndexURL, client or not
+        self._credential_urls.append((url, user_chosen))
         if self._client is not None:
-            return self._client.add_credentials(url)
-        return split_credentials(url)[0]
+            return self._client.add_credentials(url, user_chosen=user_chosen)
+        return clean
 
     def fetch(
         self,
@@ -66,6 +67,6 @@ class CacheFirstIndex:
     def _http(self) -> PackageIndex:
         if self._client is None:
             self._client = self._make_client()
-            for url in self._credential_urls:
-                self._client.add_credentials(url)
+            for url, user_chosen in self._credential_urls:
+                self._client.add_credentials(url, user_chosen=user_chosen)
         return self._client

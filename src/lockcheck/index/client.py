@@ -167,10 +167,10 @@ class IndexClient:
         # HTTP requests sent so far: every attempt and every redirect hop counts once.
         self.requests_made = 0
 
-    def add_credentials(self, url: str) -> str:
+    def add_credentials(self, url: str, *, user_chosen: bool = False) -> str:
         """Remember the credentials an index URL carries (for its origin only); returns the
         URL without them, as ``ReleaseKey.index_url`` wants it."""
-        return self._credentials.add(url)
+        return self._credentials.add(url, user_chosen=user_chosen)
 
     # --- the PackageIndex interface ---------------------------------------------------
 

@@ -104,9 +104,10 @@ class PackageIndex(Protocol):
         """Whether each project exists on the index (LC307): FOUND, NO_PROJECT or FAILED."""
         ...
 
-    def add_credentials(self, url: str) -> str:
+    def add_credentials(self, url: str, *, user_chosen: bool = False) -> str:
         """Keep the credentials in ``url`` for its own origin only; returns the URL without
-        them (what ReleaseKey.index_url holds)."""
+        them (what ReleaseKey.index_url holds). ``user_chosen``: the user named this index
+        (so a ``.netrc`` ``default`` entry may go to it); raises InvalidIndexURL."""
         ...
 
 

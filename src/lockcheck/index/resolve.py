@@ -19,6 +19,7 @@ from pathlib import Path
 
 from lockcheck.config import Settings
 from lockcheck.model import LockedPackage, Lockfile, LockFormat, SourceKind, UrlRole
+from lockcheck.urls import same_index
 
 INDEX_OPTIONS = (
     "--index-url or index-url in [tool.lockcheck]; an index recorded in the lock; "
@@ -51,6 +52,19 @@ def candidate_indexes(
         first = primary[-1:] or ([fallback] if fallback else [])
         return tuple(dict.fromkeys(first + extras))
     return (fallback,) if fallback else ()
+
+
+def chosen_by_user(url: str, settings: Settings, installer: str | None) -> bool:
+    """Did the user, not a lockfile or an in-tree configuration, name this index?
+
+    Yes for ``--index-url`` and the ``index-url`` of a file given with ``--config``, and
+    for the installer's index from the environment or pip's configuration (``installer``,
+    from ``installer_index``). Only such an index may receive a ``.netrc`` ``default``
+    login.
+    """
+    if settings.index_url and settings.index_url_by_user and same_index(url, settings.index_url):
+        return True
+    return installer is not None and same_index(url, installer)
 
 
 def installer_index(environ: Mapping[str, str] | None = None) -> str | None:

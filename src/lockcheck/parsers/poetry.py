@@ -7,12 +7,15 @@ is never in poetry.lock. LC201 needs the content-hash poetry would compute now.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import re
+from collections import Counter
 from hashlib import sha256
 from typing import Any
 
+from lockcheck import filenames
 from lockcheck.errors import LockfileError
 from lockcheck.hashes import parse_hash
 from lockcheck.model import (
@@ -22,6 +25,7 @@ from lockcheck.model import (
     Lockfile,
     LockFormat,
     ManifestState,
+    Note,
     Source,
     SourceKind,
     normalize_name,
@@ -36,6 +40,8 @@ from lockcheck.parsers.toml_document import (
 )
 
 NEWEST_VERSION = (2, 1)
+# Poetry writes `markers` on packages from lock-version 2.1 on.
+_MARKERS_RECORDED = (2, 1)
 _SOURCE_TYPES = ("legacy", "git", "directory", "file", "url")
 # What poetry hashes into content-hash, as poetry 2 does (poetry/packages/locker.py).
 _LEGACY_KEYS = ("dependencies", "source", "extras", "dev-dependencies")
@@ -55,6 +61,9 @@ def parse(path: str) -> Lockfile:
     legacy_files = metadata.table_at("files") if numbers < (2, 0) else None
     files_line = document.find_line("[metadata.files]", 1, None)
     packages = tuple(_package(document, e, legacy_files, files_line) for e in entries)
+    notes: tuple[Note, ...] = ()
+    if numbers < _MARKERS_RECORDED:
+        packages, notes = _unknown_markers(packages, version.value)
     manifests = []
     if numbers >= (2, 0):
         state = _content_hash_state(document, metadata)
@@ -68,7 +77,62 @@ def parse(path: str) -> Lockfile:
         format_version=version,
         manifests=tuple(manifests),
         files=(path,),
+        notes=notes,
+        requires_python=python_specifier(metadata.string("python-versions")),
     )
+
+
+def python_specifier(constraint: str | None) -> str | None:
+    """Poetry's python constraint as a PEP 440 specifier, or None (any Python) when it is
+    a union or a form this does not know: `^3.9` is `>=3.9,<4.0`, `~3.9` is `>=3.9,<3.10`."""
+    if not constraint or "||" in constraint or "|" in constraint:
+        return None
+    parts = []
+    for part in re.split(r"\s*,\s*|\s+(?=[<>=!~^])", constraint.strip()):
+        found = re.fullmatch(r"([\^~])\s*(\d+)(?:\.(\d+))?(?:\.\d+)*", part)
+        if found:
+            major, minor = int(found.group(2)), int(found.group(3) or 0)
+            caret = found.group(1) == "^" or found.group(3) is None  # `~3` is `^3`
+            upper = f"{major + 1}.0" if caret else f"{major}.{minor + 1}"
+            parts += [f">={part.lstrip('^~').strip()}", f"<{upper}"]
+        elif part and part != "*":
+            parts.append(part if part[0] in "<>=!~" else f"=={part}")
+    specifier = ",".join(parts)
+    from packaging.specifiers import InvalidSpecifier, SpecifierSet
+
+    try:
+        SpecifierSet(specifier)
+    except InvalidSpecifier:
+        return None
+    return specifier or None
+
+
+def _unknown_markers(
+    packages: tuple[LockedPackage, ...], lock_version: str
+) -> tuple[tuple[LockedPackage, ...], tuple[Note, ...]]:
+    """Before lock-version 2.1 poetry records no markers on packages: where one name has
+    several versions, the lock cannot say where each applies. The parents' edges cannot
+    either (the project's own pyproject may pick the version; `idna>=2.5` from requests
+    admits both), so LC005 must not judge them: say so instead."""
+    counts = Counter(p.name for p in packages)
+    notes = []
+    changed = []
+    noted: set[str] = set()
+    for package in packages:
+        if counts[package.name] > 1:
+            if package.name not in noted:
+                noted.add(package.name)
+                notes.append(
+                    Note(
+                        package.location,
+                        f"{package.name} is locked in {counts[package.name]} versions and "
+                        f"poetry.lock {lock_version} records no markers for them: "
+                        "LC005 cannot tell whether they can be installed together",
+                    )
+                )
+            package = dataclasses.replace(package, marker_known=False)
+        changed.append(package)
+    return tuple(changed), tuple(notes)
 
 
 def _package(
@@ -81,6 +145,7 @@ def _package(
     source = _source(table)
     if legacy_files is not None:
         files = legacy_files.tables(name) or legacy_files.tables(normalize_name(name))
+        files = _own_files(files, normalize_name(name), version)
         start, stop = files_line, None
     else:
         files = table.tables("files")
@@ -115,6 +180,18 @@ def _package(
         marker=_marker(table),
         artifacts=tuple(artifacts),
     )
+
+
+def _own_files(files: list[Fields], project: str, version: str | None) -> list[Fields]:
+    """Lock-version 1.x lists the files of every locked version of a name together under
+    `[metadata.files]`: keep those that are not plainly another version's."""
+    kept = []
+    for file in files:
+        filename = file.string("file") or ""
+        ours = filenames.names(filename, project, version)
+        if ours or not any(r.project == project for r in filenames.readings(filename)):
+            kept.append(file)
+    return kept
 
 
 def _source(table: Fields) -> Source:

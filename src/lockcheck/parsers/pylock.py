@@ -50,6 +50,8 @@ def parse(path: str) -> Lockfile:
         format_version=version,
         generated_by=generator_command(document.text),
         files=(path,),
+        requires_python=root.string("requires-python"),
+        supported_markers=tuple(root.strings("environments")),
     )
 
 

@@ -11,6 +11,7 @@ import re
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
+from lockcheck.boundary import boundary_for, is_inside, outside_message
 from lockcheck.errors import LockfileError
 from lockcheck.hashes import parse_hash
 from lockcheck.model import (
@@ -40,8 +41,10 @@ from lockcheck.parsers.text import generator_command, read_text
 
 _NAME = r"[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?"
 # The common shape of a locked line, read without packaging; anything else takes the slow path.
+# No two adjacent parts can match the same whitespace (the space after extras belongs to
+# the extras group): otherwise a long run of spaces is split every way, quadratically.
 _PINNED = re.compile(
-    rf"^(?P<name>{_NAME})\s*(?:\[(?P<extras>[^\]]*)\])?\s*(?P<op>===|==)\s*"
+    rf"^(?P<name>{_NAME})\s*(?:\[(?P<extras>[^\]]*)\]\s*)?(?P<op>===|==)\s*"
     r"(?P<version>[^\s;,]+)\s*(?:;(?P<marker>.*))?$"
 )
 # PEP 440 public version (with optional local part), case-insensitive.
@@ -80,10 +83,16 @@ _EGG = re.compile(r"[#&]egg=([^&\s]*)")
 _DIRECT_URL = re.compile(rf"^\s*{_NAME}\s*(?:\[[^\]]*\])?\s*@")
 
 
-def parse(path: str) -> Lockfile:
-    """Read a requirements file and everything it includes into a Lockfile."""
-    reader = _Reader()
-    reader.read(path, is_constraint=False, stack=())
+def parse(path: str, root: str | None = None) -> Lockfile:
+    """Read a requirements file and everything it includes into a Lockfile.
+
+    Includes never leave the repository holding ``path`` (outside a repository: ``root``,
+    the directory scanned, else ``path``'s own directory).
+    """
+    reader = _Reader(boundary_for(path, root))
+    # A file named constraints*.txt is what pip reads with -c: it constrains, installs nothing.
+    named_constraints = os.path.basename(path).lower().startswith("constraints")
+    reader.read(path, is_constraint=named_constraints, stack=())
     return Lockfile(
         generated_by=reader.generated_by,
         path=path,
@@ -100,7 +109,8 @@ def parse(path: str) -> Lockfile:
 class _Reader:
     """Collects what a file and its includes say, following includes as it goes."""
 
-    def __init__(self) -> None:
+    def __init__(self, boundary: str) -> None:
+        self.boundary = boundary
         self.packages: list[LockedPackage] = []
         self.indexes: list[IndexRef] = []
         self.trusted_hosts: list[TrustedHost] = []
@@ -115,9 +125,9 @@ class _Reader:
         real = os.path.realpath(path)
         self._seen.add(real)
         self.files.append(path)
-        text = read_text(path, pip_encodings=True)
+        text = read_text(path, self.boundary, pip_encodings=True)
         if not self.files[1:]:
-            self.generated_by = generator_command(text)
+            self.generated_by = generator_command(text, os.path.basename(path))
         for line in logical_lines(text):
             self._line(path, line, is_constraint, (*stack, real))
 
@@ -178,8 +188,14 @@ class _Reader:
                 path, line, f"includes remote file {target!r}; lockcheck reads local files only"
             )
         if target.lower().startswith("file:"):
-            target = urlsplit(target).path
+            try:
+                target = urlsplit(target).path
+            except ValueError as exc:  # file://[x: an invalid IPv6 host
+                raise LockfileError(path, line, f"invalid include URL: {exc}") from None
         nested = os.path.normpath(os.path.join(os.path.dirname(path), target))
+        if not is_inside(nested, self.boundary):
+            # Checked first, so whether a file exists out there is not told either.
+            raise LockfileError(path, line, f"include {target!r} {outside_message(self.boundary)}")
         real = os.path.realpath(nested)
         if real in stack:
             chain = " -> ".join(os.path.basename(p) for p in (*stack, real))
@@ -253,7 +269,7 @@ class _Reader:
         if local:
             # `-e .` and `-e ./path[extra]`: what uv export writes for the project itself.
             directory = local.group("path")
-            name = project_name(where.path, directory)
+            name = project_name(where.path, directory, self.boundary)
             return LockedPackage(
                 name=normalize_name(name) if name else "",
                 display_name=f"-e {text}",
@@ -365,35 +381,23 @@ def _check_fetchable(text: str, where: Location) -> None:
     )
 
 
-def project_name(requirements_path: str, directory: str) -> str | None:
+def project_name(requirements_path: str, directory: str, boundary: str) -> str | None:
     """[project].name of the pyproject.toml in ``directory`` (relative to the requirements
-    file), when that directory is inside the repository holding the file (outside a
-    repository: the file's own directory); else None. A label for findings and waivers."""
+    file), when it lies inside ``boundary`` (the repository, else the scanned directory);
+    else None. A label for findings and waivers."""
     base = os.path.dirname(os.path.abspath(requirements_path))
-    boundary = os.path.realpath(_repository_root(base) or base)
-    pyproject = os.path.realpath(os.path.join(base, directory, "pyproject.toml"))
-    if os.path.commonpath([boundary, pyproject]) != boundary or not os.path.isfile(pyproject):
+    pyproject = os.path.join(base, directory, "pyproject.toml")
+    if not is_inside(pyproject, boundary) or not os.path.isfile(pyproject):
         return None
     from lockcheck.tomlcompat import toml_module
 
     try:
-        document = toml_module().loads(read_text(pyproject))
+        document = toml_module().loads(read_text(pyproject, boundary))
     except Exception:  # an unreadable manifest only costs the label
         return None
     project = document.get("project")
     name = project.get("name") if isinstance(project, dict) else None
     return name if isinstance(name, str) and re.fullmatch(_NAME, name) else None
-
-
-def _repository_root(directory: str) -> str | None:
-    current = directory
-    while True:
-        if os.path.exists(os.path.join(current, ".git")):
-            return current
-        parent = os.path.dirname(current)
-        if parent == current:
-            return None
-        current = parent
 
 
 def _fast_path_applies(match: re.Match[str]) -> bool:

@@ -15,8 +15,6 @@ import re
 from collections.abc import Iterator
 from typing import Any, NamedTuple, NoReturn
 
-# pip: a comment starts a line or follows whitespace.
-_COMMENT = re.compile(r"(^|\s+)#.*$")
 _QUOTING = re.compile(r"[\"'\\]")
 
 
@@ -30,7 +28,7 @@ def logical_lines(text: str) -> Iterator[LogicalLine]:
     pending: list[str] = []
     first = 0
     for number, line in enumerate(text.splitlines(), start=1):
-        is_comment = "#" in line and _COMMENT.match(line) is not None
+        is_comment = line.lstrip().startswith("#")
         if not line.endswith("\\") or is_comment:
             if is_comment:
                 line = " " + line  # so the comment is still recognised once joined
@@ -49,11 +47,19 @@ def logical_lines(text: str) -> Iterator[LogicalLine]:
 
 
 def _stripped(number: int, line: str) -> Iterator[LogicalLine]:
-    if "#" in line:  # the regex is costly on long joined lines of hashes
-        line = _COMMENT.sub("", line)
-    line = line.strip()
+    line = strip_comment(line).strip()
     if line:
         yield LogicalLine(number, line)
+
+
+def strip_comment(line: str) -> str:
+    """pip's comment rule: a ``#`` at the start of the line or after whitespace starts a
+    comment. pip writes it as ``(^|\\s+)#.*$``, which backtracks quadratically over long
+    runs of whitespace; this finds the same ``#`` with one pass over the line."""
+    at = line.find("#")
+    while at > 0 and not line[at - 1].isspace():
+        at = line.find("#", at + 1)
+    return line if at == -1 else line[:at]
 
 
 def split_args_options(line: str) -> tuple[str, str]:
@@ -129,14 +135,14 @@ def parse_options(options: str) -> LineOptions:
 
 
 def _parse_with_pip(options: str, into: LineOptions) -> None:
-    """The slow path: pip's own option grammar (optparse after shlex), for anything but
-    hashes. The options are pip's, not pip-requirements-parser's: that parser predates
-    pip 26 (``--only-final``, ``--all-releases``, ``--no-require-hashes``) and still takes
-    options pip has since removed (``--install-option``)."""
-    import shlex
+    """The slow path: pip's own option grammar (optparse after shell splitting), for
+    anything but hashes. The options are pip's, not pip-requirements-parser's: that parser
+    predates pip 26 (``--only-final``, ``--all-releases``, ``--no-require-hashes``) and
+    still takes options pip has since removed (``--install-option``)."""
+    from lockcheck.parsers import shell_words  # shlex.split, in linear time
 
     try:
-        tokens = shlex.split(options)
+        tokens = shell_words.split(options)
     except ValueError as exc:  # unbalanced quotes: pip says "Could not split options"
         raise OptionError(f"cannot split options: {exc}") from None
     values, arguments = _option_parser().parse_args(tokens, _Values())

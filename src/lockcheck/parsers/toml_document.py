@@ -10,7 +10,7 @@ from __future__ import annotations
 import bisect
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import partial
 from typing import Any
 
@@ -26,6 +26,8 @@ class TomlDocument:
     text: str
     data: dict[str, Any]
     _line_starts: tuple[int, ...]
+    # Built on first use by find_line: see _QuotedIndex.
+    _quoted: list[_QuotedIndex] = field(default_factory=list, compare=False, repr=False)
 
     @classmethod
     def read(cls, path: str) -> TomlDocument:
@@ -62,13 +64,65 @@ class TomlDocument:
         return lines
 
     def find_line(self, needle: str, start_line: int | None, end_line: int | None) -> int | None:
-        """The first line at or after ``start_line`` (and before ``end_line``) holding needle."""
+        """The first line at or after ``start_line`` (and before ``end_line``) holding needle.
+
+        Values the parsers point at (hashes, URLs, file names) are whole quoted strings:
+        they are looked up in an index of the document's quoted strings. Searching the
+        text from the start of a range for each one is quadratic when ranges are long (the
+        one ``[metadata.files]`` table of a poetry 1.x lock, or every range once headers
+        cannot be matched), so plain text search is only the fallback, and its total work
+        is capped at a few passes over the document: past that, no line is given (callers
+        fall back to the entry's own line).
+        """
         if not needle:
             return None
+        if not self._quoted:
+            self._quoted.append(_QuotedIndex(self.text, len(self._line_starts)))
+        quoted = self._quoted[0]
+        found_line = quoted.first(needle, start_line or 1, end_line)
+        if found_line is not None:
+            return found_line
         start = self.offset_of_line(start_line) if start_line else 0
         end = self.offset_of_line(end_line) if end_line else len(self.text)
+        if not quoted.spend(end - start):
+            return None
         found = self.text.find(needle, start, end)
         return self.line_of(found) if found != -1 else None
+
+
+class _QuotedIndex:
+    """Every run of text between two quotes of one kind on a line, and the lines it is on.
+
+    Tokenising per line by splitting on the quote character is linear and never wrong in
+    what it finds (a hit is a line that holds ``"needle"``); an escaped or multi-line
+    string only means that value is not indexed and plain search is used for it.
+    """
+
+    __slots__ = ("_budget", "_lines")
+
+    def __init__(self, text: str, line_count: int) -> None:
+        lines: dict[str, list[int]] = {}
+        for number, line in enumerate(text.split("\n"), start=1):
+            for quote in ('"', "'"):
+                if quote in line:
+                    for value in line.split(quote)[1::2]:
+                        lines.setdefault(value, []).append(number)
+        self._lines = lines
+        self._budget = 4 * len(text) + 65536 + line_count
+
+    def first(self, needle: str, start_line: int, end_line: int | None) -> int | None:
+        lines = self._lines.get(needle)
+        if not lines:
+            return None
+        at = bisect.bisect_left(lines, start_line)
+        if at < len(lines) and (end_line is None or lines[at] < end_line):
+            return lines[at]
+        return None
+
+    def spend(self, characters: int) -> bool:
+        """Charge a plain-text search; False once the document's budget is used up."""
+        self._budget -= max(characters, 0)
+        return self._budget >= 0
 
 
 def dotted_version(

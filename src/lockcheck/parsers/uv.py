@@ -7,6 +7,7 @@ The root project and workspace members are the user's own code (``is_project``).
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from urllib.parse import parse_qs, urlsplit
 
@@ -25,6 +26,7 @@ from lockcheck.model import (
     normalize_name,
     registry_indexes,
 )
+from lockcheck.parsers import uv_conflicts
 from lockcheck.parsers.manifest import Declared, declared_requirements, keys
 from lockcheck.parsers.toml_document import Entry, Fields, TomlDocument, array_entries
 
@@ -44,6 +46,7 @@ def parse(path: str) -> Lockfile:
     entries = array_entries(document, root, "package")
     packages = tuple(_package(document, e, members) for e in entries)
     python = root.string("requires-python")
+    packages = _with_activations(document.data, entries, packages)
     return Lockfile(
         path=path,
         format=LockFormat.UV,
@@ -52,6 +55,24 @@ def parse(path: str) -> Lockfile:
         format_version=version,
         manifests=tuple(_manifests(path, entries, packages, python)),
         files=(path,),
+        requires_python=python,
+        supported_markers=tuple(root.strings("supported-markers")),
+    )
+
+
+def _with_activations(
+    data: dict[str, object], entries: list[Entry], packages: tuple[LockedPackage, ...]
+) -> tuple[LockedPackage, ...]:
+    """With `conflicts`: which choices of conflicting extras/groups install each entry."""
+    sets = uv_conflicts.conflict_sets(data)
+    if not sets:
+        return packages
+    roots = [i for i, p in enumerate(packages) if p.is_project]
+    if not roots:
+        return packages  # no project to start from: every entry may be installed
+    found = uv_conflicts.activations([e.fields.table for e in entries], roots, sets)
+    return tuple(
+        dataclasses.replace(p, activations=a) for p, a in zip(packages, found, strict=True)
     )
 
 

@@ -8,7 +8,6 @@ from lockcheck.findings import ErrorEntry, Finding, Report, Severity
 from lockcheck.report import display_path
 from lockcheck.report.sarif import SourceRoots
 from lockcheck.report.text import summary
-from lockcheck.urls import redact
 
 _COMMANDS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.NOTE: "notice"}
 
@@ -37,7 +36,7 @@ def _command(
 
 
 def finding_command(finding: Finding, roots: SourceRoots) -> str:
-    message = redact(finding.message)
+    message = finding.message
     if finding.subject:
         message = f"{finding.subject}: {message}"
     return _command(
@@ -51,7 +50,7 @@ def finding_command(finding: Finding, roots: SourceRoots) -> str:
 
 
 def error_command(error: ErrorEntry, roots: SourceRoots) -> str:
-    return _command("error", roots, error.path, error.line, "input error", redact(error.message))
+    return _command("error", roots, error.path, error.line, "input error", error.message)
 
 
 def render(report: Report, *, quiet: bool = False, cwd: str | None = None) -> str:
@@ -59,9 +58,7 @@ def render(report: Report, *, quiet: bool = False, cwd: str | None = None) -> st
     lines = [finding_command(f, roots) for f in report.findings if not f.waived]
     lines += [error_command(e, roots) for e in report.errors]
     lines += [
-        _command(
-            "notice", roots, n.location.path, n.location.line, "lockcheck note", redact(n.message)
-        )
+        _command("notice", roots, n.location.path, n.location.line, "lockcheck note", n.message)
         for n in report.notes
     ]
     if not quiet:

@@ -8,7 +8,6 @@ from typing import Any
 from lockcheck import __version__
 from lockcheck.findings import Report
 from lockcheck.report import display_path
-from lockcheck.urls import redact
 
 SCHEMA_VERSION = 1
 
@@ -30,21 +29,21 @@ def as_dict(report: Report) -> dict[str, Any]:
                 "line": f.location.line,
                 "package": f.package,
                 "version": f.version,
-                "message": redact(f.message),
-                "fix": redact(f.fix) if f.fix else None,
+                "message": f.message,
+                "fix": f.fix if f.fix else None,
                 "waived": f.waived,
             }
             for f in report.findings
         ],
         "errors": [
-            {"path": display_path(e.path), "line": e.line, "message": redact(e.message)}
+            {"path": display_path(e.path), "line": e.line, "message": e.message}
             for e in report.errors
         ],
         "notes": [
             {
                 "path": display_path(n.location.path),
                 "line": n.location.line,
-                "message": redact(n.message),
+                "message": n.message,
             }
             for n in report.notes
         ],

@@ -14,7 +14,6 @@ from lockcheck import DOCS_URL, __version__
 from lockcheck.findings import Finding, Report
 from lockcheck.rules import ALL_RULES
 from lockcheck.rules.base import Rule
-from lockcheck.urls import redact
 
 SCHEMA_URI = (
     "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
@@ -124,7 +123,7 @@ def _physical_location(roots: SourceRoots, path: str, line: int | None) -> dict[
 
 
 def _fingerprint_base(finding: Finding, uri: str) -> str:
-    message = _DIGEST.sub("", _LINE_REFERENCE.sub(r"\1", redact(finding.message)))
+    message = _DIGEST.sub("", _LINE_REFERENCE.sub(r"\1", finding.message))
     key = "\0".join(
         (finding.code, uri, finding.package or "", finding.version or "", " ".join(message.split()))
     )
@@ -132,7 +131,7 @@ def _fingerprint_base(finding: Finding, uri: str) -> str:
 
 
 def _message(finding: Finding) -> str:
-    text = redact(finding.message)
+    text = finding.message
     if finding.subject:
         text = f"{finding.subject}: {text}"
     return text
@@ -164,27 +163,27 @@ def as_dict(report: Report, *, cwd: str | None = None) -> dict[str, Any]:
         if finding.version:
             properties["version"] = finding.version
         if finding.fix:
-            properties["fix"] = redact(finding.fix)
+            properties["fix"] = finding.fix
         if properties:
             result["properties"] = properties
         if finding.waived:
             # Kept, marked as suppressed: a viewer shows it was waived, and why.
             suppression: dict[str, Any] = {"kind": "external"}
             if finding.waiver_reason:
-                suppression["justification"] = redact(finding.waiver_reason)
+                suppression["justification"] = finding.waiver_reason
             result["suppressions"] = [suppression]
         results.append(result)
     notifications = [
         {
             "level": "error",
-            "message": {"text": redact(error.message)},
+            "message": {"text": error.message},
             "locations": [{"physicalLocation": _physical_location(roots, error.path, error.line)}],
         }
         for error in report.errors
     ] + [
         {
             "level": "note",
-            "message": {"text": redact(note.message)},
+            "message": {"text": note.message},
             "locations": [
                 {
                     "physicalLocation": _physical_location(

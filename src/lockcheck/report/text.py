@@ -12,7 +12,6 @@ from typing import TextIO
 from lockcheck.findings import ErrorEntry, Finding, Report, Severity
 from lockcheck.model import Note
 from lockcheck.report import display_path
-from lockcheck.urls import redact
 
 _SEVERITY_COLOUR = {Severity.ERROR: "31", Severity.WARNING: "33", Severity.NOTE: "36"}
 
@@ -37,30 +36,36 @@ class _Style:
         return f"\033[{codes}m{text}\033[0m" if self.enabled else text
 
 
+def _where(path: str, line: int | None) -> str:
+    """``path:line``, the start of every line for a finding, error or note.
+
+    A file named ``::error::...`` must not start a line: CI runners read a line that
+    starts with ``::`` (after blanks) as a workflow command.
+    """
+    location = display_path(path)
+    if location.lstrip().startswith("::"):
+        location = "./" + location
+    return location if line is None else f"{location}:{line}"
+
+
 def finding_line(finding: Finding, style: _Style | None = None) -> str:
     style = style or _Style(False)
-    location = display_path(finding.location.path)
-    if finding.location.line is not None:
-        location += f":{finding.location.line}"
+    location = _where(finding.location.path, finding.location.line)
     code = style(f"1;{_SEVERITY_COLOUR[finding.severity]}", finding.code)
     head = f"{style('1', location)}: {code} {finding.name}"
     if finding.subject:
         head += f" {finding.subject}"
-    return f"{head}: {redact(finding.message)}"
+    return f"{head}: {finding.message}"
 
 
 def error_line(error: ErrorEntry) -> str:
-    location = display_path(error.path)
-    if error.line is not None:
-        location += f":{error.line}"
-    return f"{location}: error: {redact(error.message)}"
+    location = _where(error.path, error.line)
+    return f"{location}: error: {error.message}"
 
 
 def note_line(note: Note) -> str:
-    location = display_path(note.location.path)
-    if note.location.line is not None:
-        location += f":{note.location.line}"
-    return f"{location}: note: {redact(note.message)}"
+    location = _where(note.location.path, note.location.line)
+    return f"{location}: note: {note.message}"
 
 
 def render(report: Report, *, quiet: bool = False, colour: bool = False) -> str:
@@ -73,7 +78,7 @@ def render(report: Report, *, quiet: bool = False, colour: bool = False) -> str:
         for finding in group:
             lines.append(finding_line(finding, style))
             if finding.fix and not quiet:
-                lines.append(style("2", f"    fix: {redact(finding.fix)}"))
+                lines.append(style("2", f"    fix: {finding.fix}"))
     if report.notes and not quiet:
         if lines:
             lines.append("")

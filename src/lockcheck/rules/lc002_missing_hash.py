@@ -50,8 +50,11 @@ def check(lock: Lockfile, ctx: RuleContext) -> Iterator[Finding]:
             continue
         if package.source.kind not in _HASHABLE:
             continue  # VCS and directories cannot be hashed: LC007
-        if package.source.kind is SourceKind.REGISTRY and package.version is None:
-            continue  # unpinned: LC001 says so, a hash would not help
+        # Unpinned: LC001 says so, a hash would not help. (pylock.toml may leave out
+        # `version`: then the files it names fix what installs, and need their hashes.)
+        unpinned = package.version is None and not package.artifacts
+        if package.source.kind is SourceKind.REGISTRY and unpinned:
+            continue
         if package.hashes:
             continue
         if not package.artifacts:

@@ -34,14 +34,18 @@ from lockcheck.rules.base import RuleContext, define
 
 def check(lock: Lockfile, ctx: RuleContext) -> Iterator[Finding]:
     always = lock.format in (LockFormat.REQUIREMENTS, LockFormat.PYLOCK)
-    if fixes.tool(lock) == "uv export":
-        fix = fixes.regenerate(lock, adding="--no-emit-project")
-    else:
-        fix = "leave it out of the lock"
-    fix += "; install the project with `pip install --no-deps -e .` after the locked install"
+    uv_export = fixes.tool(lock) == "uv export"
     for package in lock.packages:
         if not package.source.editable or (package.is_project and not always):
             continue
+        if uv_export:
+            # `-e .` is the project; any other editable uv exports is a workspace member.
+            root = package.source.url in (".", "./", None)
+            option = "--no-emit-project" if root else "--no-emit-workspace"
+            fix = fixes.regenerate(lock, adding=option)
+        else:
+            fix = "leave it out of the lock"
+        fix += "; install the project with `pip install --no-deps -e .` after the locked install"
         # Without a project name the finding has no package: say which line it is.
         unnamed = "" if package.name else f"{package.display_name}: "
         yield RULE.finding(

@@ -1,8 +1,9 @@
 """The lock no longer matches its manifest (pyproject.toml).
 
 ## What it does
-For poetry.lock (lock-version 2.x), recomputes the `content-hash` from pyproject.toml the
-way poetry does and compares it with the one recorded in the lock. For uv.lock, compares
+For poetry.lock (lock-version 2.x) and pdm.lock, recomputes the content hash from
+pyproject.toml the way poetry and pdm do, and for Pipfile.lock the `_meta.hash` from the
+Pipfile the way pipenv does, and compares it with the one recorded in the lock. For uv.lock, compares
 the requirements recorded for the project (and for each workspace member) with the
 `dependencies`, `optional-dependencies` and `dependency-groups` its pyproject.toml
 declares now, by meaning: uv's rewriting of markers and specifiers is not a change.
@@ -14,8 +15,9 @@ one is still installed, a tightened bound is not applied. Reviewers read pyproje
 and trust the lock to follow it.
 
 ## How to fix
-Run `uv lock` or `poetry lock` and commit the result; in CI, `uv lock --check` and
-`poetry check --lock` stop it happening again.
+Run `uv lock`, `poetry lock`, `pdm lock` or `pipenv lock` and commit the result; in CI,
+`uv lock --check`, `poetry check --lock`, `pdm lock --check` and `pipenv verify` stop it
+happening again.
 
 ## Example
 pyproject.toml says `dependencies = ["requests>=2.32", "httpx>=0.27"]` and uv.lock was
@@ -31,6 +33,12 @@ from lockcheck.findings import Finding, Severity
 from lockcheck.model import Lockfile, LockFormat
 from lockcheck.rules.base import RuleContext, define
 
+_TOOLS = {
+    LockFormat.POETRY: "poetry lock",
+    LockFormat.PDM: "pdm lock",
+    LockFormat.PIPFILE: "pipenv lock",
+}
+
 
 def _shown(key: str) -> str:
     requirement, _, marker = key.partition(" ; ")
@@ -38,7 +46,7 @@ def _shown(key: str) -> str:
 
 
 def check(lock: Lockfile, ctx: RuleContext) -> Iterator[Finding]:
-    tool = "poetry lock" if lock.format is LockFormat.POETRY else "uv lock"
+    tool = _TOOLS.get(lock.format, "uv lock")
     for state in lock.manifests:
         manifest = os.path.basename(state.manifest_path)
         if state.recorded == state.current:

@@ -1,0 +1,92 @@
+"""What a wheel's or an sdist's filename says about its project and version.
+
+A wheel's name is exact (`{name}-{version}(-{build})?-{python}-{abi}-{platform}.whl`). An
+sdist's is `{name}-{version}.tar.gz` today, but legacy sdists keep dashes in the name
+(`python-dateutil-2.8.2.tar.gz`), so every split at a dash is a possible reading. A file
+name lockcheck cannot read says nothing: no reading, no finding.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import NamedTuple
+from urllib.parse import unquote
+
+from lockcheck.model import normalize_name
+
+SDIST_SUFFIXES = (".tar.gz", ".tgz", ".tar.bz2", ".tbz", ".tar.xz", ".txz", ".tar", ".zip")
+
+
+class Reading(NamedTuple):
+    project: str  # PEP 503 normalised
+    version: str
+
+
+@cache
+def readings(filename: str) -> tuple[Reading, ...]:
+    """Every (project, version) the filename can be read as; () when it is not a wheel or
+    an sdist, or names no valid version."""
+    name = unquoted(filename)
+    if name.lower().endswith(".whl"):
+        return _wheel(name)
+    suffix = next((s for s in SDIST_SUFFIXES if name.lower().endswith(s)), None)
+    if suffix is None:
+        return ()
+    stem = name[: -len(suffix)]
+    found = []
+    for i, char in enumerate(stem):
+        if char == "-" and i and _valid_version(stem[i + 1 :]):
+            found.append(Reading(normalize_name(stem[:i]), stem[i + 1 :]))
+    return tuple(found)
+
+
+def unquoted(filename: str) -> str:
+    """The filename as the installer sees it: `torch-2.5.1%2Bcpu-...` is `torch-2.5.1+cpu-...`."""
+    return unquote(filename).rsplit("/", 1)[-1]
+
+
+def is_wheel(filename: str) -> bool:
+    return unquote(filename).lower().endswith(".whl")
+
+
+def same_version(first: str, second: str) -> bool:
+    from packaging.version import InvalidVersion, Version
+
+    try:
+        return Version(first) == Version(second)
+    except InvalidVersion:
+        return first == second
+
+
+def names(filename: str, project: str, version: str | None) -> bool:
+    """Can the filename be read as this project (and version, when given)?"""
+    return any(
+        r.project == project and (version is None or same_version(r.version, version))
+        for r in readings(filename)
+    )
+
+
+def _wheel(name: str) -> tuple[Reading, ...]:
+    from packaging.utils import InvalidWheelFilename, parse_wheel_filename
+
+    try:
+        project, version, _, _ = parse_wheel_filename(name)
+        return (Reading(normalize_name(project), str(version)),)
+    except (InvalidWheelFilename, ValueError):
+        pass
+    # Older tools wrote names packaging now refuses (a dot or upper case in the project
+    # part); the layout still says where the version is.
+    parts = name[: -len(".whl")].split("-")
+    if len(parts) in (5, 6) and _valid_version(parts[1]):
+        return (Reading(normalize_name(parts[0]), parts[1]),)
+    return ()
+
+
+def _valid_version(text: str) -> bool:
+    from packaging.version import InvalidVersion, Version
+
+    try:
+        Version(text)
+    except InvalidVersion:
+        return False
+    return True
