@@ -91,35 +91,31 @@ _ONLY_REFERENCES = re.compile(r"^(?:\$\{[A-Za-z0-9_]+\})+$|^\$[A-Za-z_][A-Za-z0-
 # Passwords that are fixed words, not secrets: GitHub's "token as user, x-oauth-basic as
 # password" spelling.
 _PLACEHOLDER_PASSWORDS = frozenset({"x-oauth-basic"})
-# Prefixes of tokens services issue (GitHub, GitLab, Bitbucket, Slack, npm, Hugging Face,
-# the public index's upload tokens, Azure DevOps, AWS CodeArtifact).
-_TOKEN_PREFIXES = (
-    "ghp_",
-    "gho_",
-    "ghu_",
-    "ghs_",
-    "ghr_",
-    "github_pat_",
-    "glpat-",
-    "gldt-",
-    "glptt-",
-    "atatt",
-    "xox",
-    "npm_",
-    "hf_",
-    "pypi-",
-    "eyj",
+# User names that are accounts, not secrets: the user every git host serves over https or
+# ssh, and the fixed names services pair with a token given as the password.
+_ACCOUNT_NAMES = frozenset(
+    {
+        "git",
+        "hg",
+        "anonymous",
+        "oauth2",
+        "x-access-token",
+        "x-token-auth",
+        "gitlab-ci-token",
+        "__token__",
+        "token",
+    }
 )
-_WORDLIKE = re.compile(r"[a-z]+(?:[-_.][a-z]+)*", re.IGNORECASE)
 
 
 def credentials(url: str) -> str | None:
     """What in the URL is a secret ("a password", "a token"), or None.
 
-    A user name alone is a secret only when it looks like one: a token used as the user
-    name on http(s) (``https://ghp_...@host``), not an account (``git@``, ``oauth2@``).
-    References to environment variables are not secrets: pip expands ``${VAR}`` when it
-    reads the file, so nothing secret is written in it.
+    On http(s) a user name alone is how a token is passed (``https://ghp_...@host``), so it
+    counts, unless it is an account name that is no secret (``git@``, ``oauth2@``). A
+    password that is a fixed word (GitHub's ``x-oauth-basic``) leaves the user name as the
+    token. References to environment variables are not secrets: pip expands ``${VAR}``
+    when it reads the file, so nothing secret is written in it.
     """
     if "@" not in url:
         return None
@@ -133,22 +129,11 @@ def credentials(url: str) -> str | None:
         and password.lower() not in _PLACEHOLDER_PASSWORDS
     ):
         return "a password"
-    is_token = user and not _ONLY_REFERENCES.match(user) and _looks_like_token(user)
-    if is_token and (password or parts.scheme.lower() in ("http", "https")):
+    if not user or _ONLY_REFERENCES.match(user) or user.lower() in _ACCOUNT_NAMES:
+        return None
+    if password or parts.scheme.lower() in ("http", "https"):
         return "a token"
     return None
-
-
-def _looks_like_token(user: str) -> bool:
-    """A user name that is a credential: an issued token's prefix, or a long run of
-    letters and digits no person or service account is called."""
-    lowered = user.lower()
-    if lowered.startswith(_TOKEN_PREFIXES) and len(user) >= 12:
-        return True
-    if len(user) < 20 or _WORDLIKE.fullmatch(user):
-        return False
-    digits = sum(c.isdigit() for c in user)
-    return digits >= 4 and sum(c.isalpha() for c in user) >= 4
 
 
 def redact(text: str) -> str:

@@ -31,6 +31,10 @@ TOKEN = "ghp_" + "Ab3d" * 9  # the shape of a GitHub personal access token
         (f"--index-url https://{'0f3a' * 10}@index.example.test/simple", True),
         ("--index-url https://${TOKEN}:s3cret@index.example.test/simple", True),
         ("--extra-index-url https://ci:x-oauth-basic2@index.example.test/simple", True),
+        # A bare user name on https is how a token is passed: any name but an account's.
+        ("--index-url https://tok-four@index.example.test/simple", True),
+        ("--index-url https://oauth2@index.example.test/simple", False),
+        (f"foo @ git+ssh://deploy@git.example.test/org/foo.git@{COMMIT}", False),
     ],
 )
 def test_requirements(write: Writer, line: str, fires: bool) -> None:
