@@ -54,6 +54,9 @@ EXPECTED = {
     # say the same (fixtures/README.md).
     "stale/edited/poetry.lock:272": ["LC201"],
     "stale/edited/uv.lock:213": ["LC201"],
+    # pip freeze output (UTF-16, as Windows PowerShell writes it) has no hashes.
+    "pip-freeze-windows/requirements.txt:1": ["LC002"],
+    "pip-freeze-windows/requirements.txt:2": ["LC002"],
     # pdm and pipenv: an editable local package and a git checkout cannot be hashed; the
     # edited manifests make the locks stale (`pdm lock --check`, `pipenv verify` agree).
     "pdm-app/pdm.lock:236": ["LC006"],

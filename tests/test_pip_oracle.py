@@ -2,8 +2,9 @@
 
 Each case is a requirements file run through ``pip install --dry-run`` against tiny
 distributions built here (no index, no network) and through ``lockcheck check``. Where pip
-refuses a file, lockcheck must flag it with the rule that names pip's reason; where pip
-accepts, lockcheck must be clean. The exceptions are written into the table: cases where
+refuses a file, lockcheck must flag it with the rule that names pip's reason (or, for a
+line pip cannot read, refuse the file with exit 2); where pip accepts, lockcheck must have
+no error-level finding. The exceptions are written into the table: cases where
 lockcheck is deliberately stricter than pip, and gaps that offline lockcheck cannot see.
 pip's own verdict is asserted too, so a change in pip's behaviour fails here first.
 
@@ -51,6 +52,9 @@ class Case:
     note: str = ""
     pip_installs: tuple[str, ...] = ()  # what pip picks when it accepts (from --report)
     links: str = "dists"  # --find-links: the dists directory, or "page" (links with #sha256=)
+    encoding: str = "utf-8"  # how the file is written ("utf-16" writes a BOM, as PowerShell)
+    lockcheck_error: str = ""  # a phrase of lockcheck's input error, when it refuses the file
+    notes: tuple[str, ...] = ()  # phrases of lockcheck's notes, one per note, in order
 
 
 A10W = "alpha-1.0-py3-none-any.whl"
@@ -120,10 +124,9 @@ CASES = [
         f"alpha==1.1 --hash=sha256:<sha256-upper {A11W}>\n",
         pip_accepts=True,
         pip_says="Would install alpha-1.1",
-        findings=("LC004:1",),
-        relation=Relation.STRICTER,
-        note="pip before 24.2 compared hex digests case-sensitively and refused this; newer pip "
-        "accepts it. Every tool writes lower case, and a lock should install with any pip",
+        findings=("LC004:1",),  # a warning: pip before 24.2 refuses it
+        note="pip 24.2 and later compare hex digests case-insensitively; older pip refused "
+        "this, so LC004 warns (and does not fail the check)",
         pip_installs=(A11W,),
     ),
     Case(
@@ -249,6 +252,132 @@ CASES = [
         "whose hash is not listed and quietly builds the sdist; only --verify (LC301) can tell",
         pip_installs=(A11S,),
         links="page",
+    ),
+    # --- the file as pip reads it: encodings and options (issue 8, item 12) ----------------
+    Case(
+        "utf16-with-bom",
+        # What `pip freeze > requirements.txt` writes in Windows PowerShell.
+        f"alpha==1.1 --hash=sha256:<sha256 {A11W}>\nbeta==2.0 --hash=sha256:<sha256 {B20W}>\n",
+        pip_accepts=True,
+        pip_says="Would install alpha-1.1 beta-2.0",
+        findings=(),
+        pip_installs=(A11W, B20W),
+        encoding="utf-16",
+    ),
+    Case(
+        "utf32-with-bom",
+        f"alpha==1.1 --hash=sha256:<sha256 {A11W}>\n",
+        pip_accepts=True,
+        pip_says="Would install alpha-1.1",
+        findings=(),
+        pip_installs=(A11W,),
+        encoding="utf-32",
+    ),
+    Case(
+        "pep263-latin-1",
+        f"# -*- coding: latin-1 -*-\n# Café\nalpha==1.1 --hash=sha256:<sha256 {A11W}>\n",
+        pip_accepts=True,
+        pip_says="Would install alpha-1.1",
+        findings=(),
+        pip_installs=(A11W,),
+        encoding="latin-1",
+    ),
+    Case(
+        "pip-26-release-options",
+        f"--only-final :all:\n--all-releases beta\nalpha==1.1 --hash=sha256:<sha256 {A11W}>\n",
+        pip_accepts=True,
+        pip_says="Would install alpha-1.1",
+        findings=(),
+        pip_installs=(A11W,),
+    ),
+    Case(
+        "ignored-trailing-argument",
+        f"--prefer-binary stray-word\nalpha==1.1 --hash=sha256:<sha256 {A11W}> stray\n",
+        pip_accepts=True,
+        pip_says="Would install alpha-1.1",
+        findings=(),
+        pip_installs=(A11W,),
+        notes=("pip ignores 'stray-word'", "pip ignores 'stray'"),
+    ),
+    Case(
+        "removed-install-option",
+        f"alpha==1.1 --hash=sha256:<sha256 {A11W}> --install-option=--prefix=/x\n",
+        pip_accepts=False,
+        pip_says="no such option: --install-option",
+        findings=(),
+        lockcheck_error="no such option: --install-option",
+    ),
+    # --- VCS and URL lines (item 13) ------------------------------------------------------
+    Case(
+        "editable-git-scheme",
+        # pip reads `-e git://` as `git+git://` (the message shows it) and refuses it in hash
+        # mode before any clone.
+        "--require-hashes\n-e git://git.example.test/x.git@master#egg=x\n",
+        pip_accepts=False,
+        pip_says="The editable requirement x from git+git://git.example.test/x.git@master#egg=x",
+        findings=("LC006:2", "LC008:2", "LC101:2"),
+    ),
+    Case(
+        "editable-unknown-vcs",
+        "-e novcs+http://git.example.test/x#egg=x\n",
+        pip_accepts=False,
+        pip_says="is not a valid editable requirement",
+        findings=(),
+        lockcheck_error="is not a valid editable requirement",
+    ),
+    Case(
+        "unknown-vcs-url",
+        "novcs+http://git.example.test/x\n",
+        pip_accepts=False,
+        pip_says="Invalid requirement: 'novcs+http://git.example.test/x'",
+        findings=(),
+        lockcheck_error="novcs+http:// is not a URL scheme pip fetches",
+    ),
+    Case(
+        "bare-git-url",
+        "git://git.example.test/x.git@v1\n",
+        pip_accepts=False,
+        pip_says="Invalid requirement: 'git://git.example.test/x.git@v1'",
+        findings=(),
+        lockcheck_error="write git+git://git.example.test/x.git@v1",
+    ),
+    Case(
+        "egg-fragment-with-extras",
+        "--require-hashes\nx @ git+https://git.example.test/x.git@v1#egg=x[extra]\n",
+        pip_accepts=False,
+        pip_says="invalid-egg-fragment",
+        findings=(),
+        lockcheck_error="invalid #egg=x[extra]",
+    ),
+    # --- credentials (item 14): pip ignores a file's index under --no-index -------------------
+    Case(
+        "account-name-in-url",
+        f"--index-url https://git@index.example.test/simple\n"
+        f"alpha==1.1 --hash=sha256:<sha256 {A11W}>\n",
+        pip_accepts=True,
+        pip_says="Would install alpha-1.1",
+        findings=(),
+        pip_installs=(A11W,),
+    ),
+    Case(
+        "variable-token-with-placeholder-password",
+        "--index-url https://${TOKEN}:x-oauth-basic@index.example.test/simple\n"
+        f"alpha==1.1 --hash=sha256:<sha256 {A11W}>\n",
+        pip_accepts=True,
+        pip_says="Would install alpha-1.1",
+        findings=(),
+        pip_installs=(A11W,),
+    ),
+    Case(
+        "token-as-user-name",
+        "--index-url https://ghp_0123456789abcdefABCDEF0123456789abcd@index.example.test/simple\n"
+        f"alpha==1.1 --hash=sha256:<sha256 {A11W}>\n",
+        pip_accepts=True,
+        pip_says="Would install alpha-1.1",
+        findings=("LC104:1",),
+        relation=Relation.STRICTER,
+        note="pip installs with a leaked token; the token in a committed file is the problem",
+        pip_installs=(A11W,),
     ),
     Case(
         "unpinned-transitive-dependency",
@@ -395,7 +524,7 @@ def test_lockcheck_against_pip(case: Case, world: World, tmp_path: Path) -> None
     if "<commit>" in case.text and world.commit is None:
         pytest.skip("git is not installed")
     requirements = f"{case.name}.txt"
-    (world.root / requirements).write_text(_render(case.text, world))
+    (world.root / requirements).write_bytes(_render(case.text, world).encode(case.encoding))
 
     pip = run_pip(world, requirements, case.links, tmp_path)
     assert pip.accepted is case.pip_accepts, pip.output
@@ -403,16 +532,26 @@ def test_lockcheck_against_pip(case: Case, world: World, tmp_path: Path) -> None
     assert pip.installs == tuple(sorted(case.pip_installs))
 
     exit_code, report = run_lockcheck(world, requirements)
-    assert report["errors"] == []
+    errors = [e["message"] for e in report["errors"]]
+    if case.lockcheck_error:
+        assert len(errors) == 1 and case.lockcheck_error in errors[0], errors
+    else:
+        assert errors == []
     findings = report["findings"]
     got = sorted(f"{f['code']}:{f['line']}" for f in findings)
     assert got == sorted(case.findings), json.dumps(findings, indent=2)
-    assert exit_code == (1 if got else 0)
+    notes = [n["message"] for n in report["notes"]]
+    assert len(notes) == len(case.notes), notes
+    assert all(phrase in note for phrase, note in zip(case.notes, notes, strict=True)), notes
+    # Only errors fail the check (warnings, such as LC004 on upper-case hex, do not).
+    failing = [f for f in findings if f["severity"] == "error"]
+    assert exit_code == (2 if errors else 1 if failing else 0)
 
     # The table's relation must hold against pip's actual verdict, not just be asserted.
+    refused = bool(errors or failing)
     if case.relation is Relation.AGREES:
-        assert bool(got) is not pip.accepted
+        assert refused is not pip.accepted
     elif case.relation is Relation.STRICTER:
-        assert pip.accepted and got and case.note
+        assert pip.accepted and refused and case.note
     else:
-        assert not got and case.note
+        assert not refused and case.note

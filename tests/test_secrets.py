@@ -47,7 +47,8 @@ def server() -> Iterator[HTTPServer]:
 NAMELESS = (
     "https://alice:tok-one@files.example.test/pkg-1.0.tar.gz\n"
     "git+https://bob:tok-two@git.example.test/r.git@abc\n"
-    "-e git+https://carol:tok-three@git.example.test/x.git\n"
+    # pip 26 refuses an editable VCS URL without a name (#egg= or `name @ URL`).
+    "-e git+https://carol:tok-three@git.example.test/x.git#egg=x\n"
     "git+https://tok-four@git.example.test/y.git@abc\n"
 )
 

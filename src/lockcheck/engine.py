@@ -132,11 +132,12 @@ def run(
     all_errors = list(errors)
     checked = _parse_all(targets, settings_for, all_errors)
     snapshot = None
+    verify_notes: list[Note] = []  # what --verify could not ask any index about
     if verify and index is not None and any(_wants_index(c.settings) for c in checked):
         # The index phase is imported only when it runs: the offline check never needs it.
         from lockcheck import verify as verify_phase
 
-        snapshot = verify_phase.lookup(_pairs(checked), index, progress, all_errors)
+        snapshot = verify_phase.lookup(_pairs(checked), index, progress, all_errors, verify_notes)
     findings, failing, books, skipped = _apply_rules(checked, snapshot, verify, today)
     if snapshot is not None and index is not None:
         stale = verify_phase.cached_mismatches(findings.values(), snapshot)
@@ -153,7 +154,7 @@ def run(
     verified = unverified = 0
     if snapshot is not None:
         verified, unverified = verify_phase.verification_counts(_pairs(checked), snapshot)
-    run_notes = [*notes, *(n for c in checked for n in c.lock.notes)]
+    run_notes = [*notes, *(n for c in checked for n in c.lock.notes), *verify_notes]
     for book in books.values():
         run_notes += _book_notes(book, verify)
     records: list[PackageRecord] = []

@@ -40,12 +40,13 @@ def problem(algorithm: str, digest: str) -> str | None:
         return f"{algorithm} digest is not hexadecimal"
     if len(digest) != expected:
         return f"{algorithm} digest has {len(digest)} hex digits, expected {expected}"
-    if not LOWER_HEX.fullmatch(digest):
-        return (
-            f"{algorithm} digest is upper case: pip before 24.2 compares hex digests "
-            "case-sensitively and rejects it; every tool writes lower case"
-        )
     return None
+
+
+def old_pip_refuses(h: Hash) -> bool:
+    """A well-formed digest in upper (or mixed) case: pip 24.2 and later compare digests
+    case-insensitively and accept it; older pip compares them as written and refuses it."""
+    return problem(h.algorithm, h.digest) is None and not LOWER_HEX.fullmatch(h.digest)
 
 
 def problems(hashes: tuple[Hash, ...]) -> list[tuple[Hash, str]]:
@@ -64,6 +65,11 @@ def problems(hashes: tuple[Hash, ...]) -> list[tuple[Hash, str]]:
         if why:
             found.append((h, why))
     return found
+
+
+def all_lower_case(hashes: tuple[Hash, ...]) -> bool:
+    """The common case, in one regex over all digests together."""
+    return not hashes or LOWER_HEX.fullmatch("".join(h.digest for h in hashes)) is not None
 
 
 def parse_hash(text: str) -> Hash:

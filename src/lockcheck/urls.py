@@ -86,11 +86,36 @@ def is_loopback(hostname: str | None) -> bool:
         return False
 
 
-def credentials(url: str) -> str | None:
-    """What in the URL is a secret ("password", "token"), or None.
+# One or more ${VAR} references (pip expands them when it reads the file) or a $VAR.
+_ONLY_REFERENCES = re.compile(r"^(?:\$\{[A-Za-z0-9_]+\})+$|^\$[A-Za-z_][A-Za-z0-9_]*$")
+# Passwords that are fixed words, not secrets: GitHub's "token as user, x-oauth-basic as
+# password" spelling.
+_PLACEHOLDER_PASSWORDS = frozenset({"x-oauth-basic"})
+# User names that are accounts, not secrets: the user every git host serves over https or
+# ssh, and the fixed names services pair with a token given as the password.
+_ACCOUNT_NAMES = frozenset(
+    {
+        "git",
+        "hg",
+        "anonymous",
+        "oauth2",
+        "x-access-token",
+        "x-token-auth",
+        "gitlab-ci-token",
+        "__token__",
+        "token",
+    }
+)
 
-    A username alone counts on http(s), where tokens are passed that way; ``git@`` on ssh
-    is just the account. References to environment variables are not secrets.
+
+def credentials(url: str) -> str | None:
+    """What in the URL is a secret ("a password", "a token"), or None.
+
+    On http(s) a user name alone is how a token is passed (``https://ghp_...@host``), so it
+    counts, unless it is an account name that is no secret (``git@``, ``oauth2@``). A
+    password that is a fixed word (GitHub's ``x-oauth-basic``) leaves the user name as the
+    token. References to environment variables are not secrets: pip expands ``${VAR}``
+    when it reads the file, so nothing secret is written in it.
     """
     if "@" not in url:
         return None
@@ -98,14 +123,15 @@ def credentials(url: str) -> str | None:
     if parts is None or "@" not in parts.netloc:
         return None
     user, password = parts.username, parts.password
-    if password and not _ENV_REFERENCE.match(password):
-        return "a password"
     if (
-        password is None
-        and user
-        and parts.scheme.lower() in ("http", "https")
-        and not _ENV_REFERENCE.match(user)
+        password
+        and not _ONLY_REFERENCES.match(password)
+        and password.lower() not in _PLACEHOLDER_PASSWORDS
     ):
+        return "a password"
+    if not user or _ONLY_REFERENCES.match(user) or user.lower() in _ACCOUNT_NAMES:
+        return None
+    if password or parts.scheme.lower() in ("http", "https"):
         return "a token"
     return None
 

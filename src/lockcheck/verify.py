@@ -24,8 +24,8 @@ from lockcheck.index.interface import (
     entry_key,
 )
 from lockcheck.index.verification import check_hashes, checked_packages, moved_artifacts
-from lockcheck.model import Lockfile
-from lockcheck.urls import redact
+from lockcheck.model import LockedPackage, Lockfile, Note
+from lockcheck.urls import host, redact
 
 # Findings that say the lock and the index disagree: re-checked fresh before reported.
 _MISMATCH_CODES = frozenset({"LC301", "LC302", "LC303", "LC305"})
@@ -33,9 +33,14 @@ Pairs = Sequence[tuple[Settings, Lockfile]]
 
 
 def lookup(
-    pairs: Pairs, index: PackageIndex, progress: ProgressFn | None, errors: list[ErrorEntry]
+    pairs: Pairs,
+    index: PackageIndex,
+    progress: ProgressFn | None,
+    errors: list[ErrorEntry],
+    notes: list[Note] | None = None,
 ) -> IndexSnapshot | None:
-    """Ask the index about every release; None (and an error) when no index is known."""
+    """Ask the index about every release; None (and an error) when no index is known.
+    Packages whose files no index serves are not asked about: ``notes`` says so."""
     fallback: str | None = None
     installer: str | None = None
     fallback_known = False
@@ -48,6 +53,11 @@ def lookup(
                 installer = resolve.installer_index()
                 fallback, fallback_known = installer or resolve.pip_default_index(), True
             indexes = resolve.candidate_indexes(lock, package, settings, fallback)
+            elsewhere = _served_elsewhere(package, indexes)
+            if elsewhere is not None:
+                if notes is not None:
+                    notes.append(Note(package.location, elsewhere))
+                continue
             if not indexes:
                 errors.append(
                     ErrorEntry.of(
@@ -108,6 +118,25 @@ def _in_packages(progress: ProgressFn, packages: int) -> ProgressFn:
         progress(packages * done // total if total else packages, packages)
 
     return report
+
+
+def _served_elsewhere(package: LockedPackage, indexes: Sequence[str]) -> str | None:
+    """Why a package cannot be checked against an index, or None when it can.
+
+    A lock may take a registry package's files from a CDN or a vendor's host and record no
+    index for it. Asking the default index would compare hashes of files it never served
+    (a false LC301); no retry can change that, so it is a note, not LC306."""
+    if package.source.url is not None or not package.artifacts:
+        return None
+    hosts = {host(a.url) if a.url else None for a in package.artifacts}
+    served = {host(url) for url in indexes} | set(resolve.pip_file_hosts().values())
+    if None in hosts or hosts & served:
+        return None
+    where = ", ".join(sorted(h for h in hosts if h))
+    return (
+        f"{package.label}: its files come from {where}, which is not an index; the lock "
+        "records no index for it, so its hashes cannot be verified against one"
+    )
 
 
 def _public_names(pairs: Pairs, index: PackageIndex) -> tuple[str | None, dict[str, LookupStatus]]:

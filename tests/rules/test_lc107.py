@@ -158,6 +158,30 @@ def test_other_indexes_by_registrable_domain(
 def test_entries_without_an_index_are_judged_against_the_configured_one(
     tmp_path: Path, default: str
 ) -> None:
+    # pdm.lock never records an index: its static URLs come from the configured one.
+    path = tmp_path / "pdm.lock"
+    path.write_text(
+        f"""[metadata]
+groups = ["default"]
+strategy = ["static_urls"]
+lock_version = "4.5.0"
+content_hash = "sha256:{"0" * 64}"
+
+[[package]]
+name = "demo"
+version = "1.0"
+groups = ["default"]
+files = [
+    {{url = "https://files.indez.test/demo-1.0-py3-none-any.whl", hash = "sha256:{"ab" * 32}"}},
+]
+"""
+    )
+    assert [f.code for f in findings(path, index_url=f"https://{TEST_INDEX}/simple")] == ["LC107"]
+    assert findings(path, index_url="https://files.indez.test/simple") == []
+
+
+def test_pylock_entry_without_an_index_is_not_judged(tmp_path: Path, default: str) -> None:
+    # What `pip lock --find-links` writes: no `index`, the file comes from its URL.
     path = tmp_path / "pylock.toml"
     path.write_text(
         f"""lock-version = "1.0"
@@ -169,8 +193,7 @@ version = "1.0"
 wheels = [{{ url = "https://files.indez.test/demo-1.0-py3-none-any.whl", hashes = {{ sha256 = "{"ab" * 32}" }} }}]
 """
     )
-    assert [f.code for f in findings(path, index_url=f"https://{TEST_INDEX}/simple")] == ["LC107"]
-    assert findings(path, index_url="https://files.indez.test/simple") == []
+    assert findings(path, index_url=f"https://{TEST_INDEX}/simple") == []
 
 
 def test_cli_reports_it_and_artifact_hosts_config_waives_it(tmp_path: Path) -> None:

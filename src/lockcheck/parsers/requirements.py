@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 import re
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import parse_qs, urlsplit
 
 from lockcheck.boundary import boundary_for, is_inside, outside_message
 from lockcheck.errors import LockfileError
@@ -22,6 +22,7 @@ from lockcheck.model import (
     LockedPackage,
     Lockfile,
     LockFormat,
+    Note,
     Source,
     SourceKind,
     TrustedHost,
@@ -59,10 +60,27 @@ _EXTRA = re.compile(_NAME)
 _COMMIT = re.compile(r"[0-9a-fA-F]{40}|[0-9a-fA-F]{64}")
 # A local editable: a path with no scheme and no VCS prefix, optional [extras].
 _LOCAL_EDITABLE = re.compile(
-    r"^(?![A-Za-z][A-Za-z0-9+.-]*:)(?P<path>[^\[\]]+?)(?:\[(?P<extras>[^\]]*)\])?$"
-)
+    r"^(?![A-Za-z][A-Za-z0-9+.-]+:)(?P<path>[^\[\]]+?)(?:\[(?P<extras>[^\]]*)\])?$"
+)  # a scheme has two letters or more: `C:\\project` is a Windows path
 _MAX_INCLUDE_DEPTH = 50
 _REMOTE = re.compile(r"^(https?|ftp)://", re.IGNORECASE)
+# The VCS URL schemes pip knows (pip's vcs backends), and the version control systems whose
+# own scheme pip rewrites for an editable (`-e git://host/x` is `git+git://host/x`).
+_VCS_SCHEMES = frozenset(
+    {
+        *(f"bzr+{s}" for s in ("http", "https", "ssh", "sftp", "ftp", "lp", "file")),
+        *(f"git+{s}" for s in ("http", "https", "ssh", "git", "file")),
+        *(f"hg+{s}" for s in ("file", "http", "https", "ssh", "static-http")),
+        *(f"svn+{s}" for s in ("ssh", "http", "https", "svn", "file")),
+    }
+)
+_VCS_NAMES = ("git", "hg", "svn", "bzr")
+# What pip fetches by URL; anything else with a scheme is not a URL to pip.
+_FETCHABLE = _VCS_SCHEMES | {"http", "https", "file", "ftp"}
+# A scheme as pip's is_url reads it: the text before the first ':' (one letter is a drive).
+_SCHEME = re.compile(r"^(?P<scheme>[A-Za-z][A-Za-z0-9+.-]+):")
+_EGG = re.compile(r"[#&]egg=([^&\s]*)")
+_DIRECT_URL = re.compile(rf"^\s*{_NAME}\s*(?:\[[^\]]*\])?\s*@")
 
 
 def parse(path: str, root: str | None = None) -> Lockfile:
@@ -84,6 +102,7 @@ def parse(path: str, root: str | None = None) -> Lockfile:
         trusted_hosts=tuple(reader.trusted_hosts),
         require_hashes=reader.require_hashes,
         files=tuple(reader.files),
+        notes=tuple(reader.notes),
     )
 
 
@@ -96,6 +115,7 @@ class _Reader:
         self.indexes: list[IndexRef] = []
         self.trusted_hosts: list[TrustedHost] = []
         self.files: list[str] = []
+        self.notes: list[Note] = []
         self.require_hashes = False
         self._seen: set[str] = set()
         self._markers: set[str] = set()
@@ -105,7 +125,7 @@ class _Reader:
         real = os.path.realpath(path)
         self._seen.add(real)
         self.files.append(path)
-        text = read_text(path, self.boundary)
+        text = read_text(path, self.boundary, pip_encodings=True)
         if not self.files[1:]:
             self.generated_by = generator_command(text, os.path.basename(path))
         for line in logical_lines(text):
@@ -120,16 +140,20 @@ class _Reader:
             options = parse_options(option_text)
         except OptionError as exc:
             raise LockfileError(path, line.number, str(exc)) from None
+        if options.extra_arguments:
+            extra = " ".join(options.extra_arguments)
+            self.notes.append(Note(where, f"pip ignores {extra!r} after the options on this line"))
         if args:
             self.packages.append(self._requirement(args, options, where, is_constraint))
             return
         if options.editables:
-            for editable in options.editables:
-                self.packages.append(self._editable(editable, where, is_constraint))
+            if options.editables[1:]:
+                ignored = " ".join(f"-e {e}" for e in options.editables[1:])
+                self.notes.append(
+                    Note(where, f"pip installs one editable per line and ignores {ignored!r}")
+                )
+            self.packages.append(self._editable(options.editables[0], where, is_constraint))
             return
-        if options.extra_arguments:
-            extra = " ".join(options.extra_arguments)
-            raise LockfileError(path, line.number, f"unexpected argument(s) {extra!r}")
         self._option_line(path, where, options, stack)
 
     def _option_line(
@@ -229,6 +253,11 @@ class _Reader:
     ) -> LockedPackage:
         import pip_requirements_parser as prp
 
+        if "egg=" in args:
+            _check_egg(args, where)
+        direct = _DIRECT_URL.match(args)
+        # `name @ URL` (up to a marker's `; `) or a bare URL: can pip fetch it?
+        _check_fetchable(args[direct.end() :].split(" ;", 1)[0] if direct else args, where)
         try:
             req = prp.build_install_req(args, _requirement_line(prp, args, where))
         except Exception as exc:  # third-party parser: any failure is a bad line, not a crash
@@ -239,21 +268,136 @@ class _Reader:
         local = _LOCAL_EDITABLE.match(text)
         if local:
             # `-e .` and `-e ./path[extra]`: what uv export writes for the project itself.
+            directory = local.group("path")
+            name = project_name(where.path, directory, self.boundary)
             return LockedPackage(
-                name=f"-e {text}",
+                name=normalize_name(name) if name else "",
                 display_name=f"-e {text}",
                 location=where,
-                source=Source(SourceKind.DIRECTORY, local.group("path"), editable=True),
+                source=Source(SourceKind.DIRECTORY, directory, editable=True),
                 extras=_extras(local.group("extras"), where),
                 is_constraint=is_constraint,
             )
-        import pip_requirements_parser as prp
+        return _vcs_editable(text, where, is_constraint)
+
+
+def _vcs_editable(text: str, where: Location, is_constraint: bool) -> LockedPackage:
+    """``-e <VCS URL>#egg=name`` or ``-e "name @ <VCS URL>"``, checked as pip checks them."""
+    if _DIRECT_URL.match(text):
+        from packaging.requirements import InvalidRequirement, Requirement
 
         try:
-            req = prp.build_editable_req(text, _requirement_line(prp, f"-e {text}", where))
-        except Exception as exc:  # third-party parser: any failure is a bad line, not a crash
-            raise LockfileError(where.path, where.line, _why(exc, text)) from None
-        return _from_install_req(req, f"-e {text}", (), where, is_constraint, editable=True)
+            req = Requirement(text)
+        except InvalidRequirement as exc:
+            first = str(exc).strip().splitlines()[0]
+            raise LockfileError(where.path, where.line, f"invalid editable: {first}") from None
+        if req.url is None:
+            raise LockfileError(where.path, where.line, f"invalid editable {text!r}: no URL")
+        name: str | None = req.name
+        url = req.url
+        extras = tuple(sorted(normalize_name(e) for e in req.extras))
+        marker = str(req.marker) if req.marker is not None else None
+    else:
+        _check_egg(text, where)
+        url, name, extras, marker = text, None, (), None
+        scheme = url.split(":", 1)[0].lower()
+        if scheme in _VCS_NAMES:  # pip's rewrite: `git://host/x` is `git+git://host/x`
+            url = f"{scheme}+{url}"
+    scheme = url.split(":", 1)[0].lower()
+    if scheme not in _VCS_SCHEMES and scheme != "file":
+        raise LockfileError(
+            where.path,
+            where.line,
+            f"{text!r} is not a valid editable requirement: pip wants a path to a local "
+            "project or a VCS URL (git+https://, hg+https://, svn+https://, bzr+https://, ...)",
+        )
+    base, _, fragment = url.partition("#")
+    name = name or _egg(fragment)
+    if not name and scheme != "file":
+        raise LockfileError(
+            where.path,
+            where.line,
+            f"pip cannot tell the name of editable {text!r}: write it as `name @ URL` "
+            "or add #egg=name",
+        )
+    if scheme == "file":
+        source = Source(SourceKind.DIRECTORY, urlsplit(base).path, editable=True)
+    else:
+        reference = _vcs_reference(base)
+        commit = reference if reference and _COMMIT.fullmatch(reference) else None
+        source = Source(SourceKind.VCS, base, reference, commit, editable=True)
+    return LockedPackage(
+        name=normalize_name(name) if name else "",
+        display_name=name or f"-e {text}",
+        location=where,
+        source=source,
+        extras=extras,
+        marker=marker,
+        is_constraint=is_constraint,
+    )
+
+
+def _egg(fragment: str) -> str | None:
+    """The project name of ``#egg=name`` (checked by ``_check_egg`` first)."""
+    values = parse_qs(fragment).get("egg")
+    return values[0] if values else None
+
+
+def _check_egg(text: str, where: Location) -> None:
+    """pip 26 refuses a URL whose ``#egg=`` is anything but a project name: extras
+    (``#egg=name[extra]``) or a version specifier included."""
+    found = _EGG.search(text)
+    if found is None or re.fullmatch(_NAME, found.group(1)):
+        return
+    fragment = found.group(1)
+    hint = ""
+    if "[" in fragment:
+        hint = "; write `name[extra] @ URL` instead"
+    elif any(c in fragment for c in "<>="):
+        hint = "; pip ignores version specifiers on URLs: remove it"
+    raise LockfileError(
+        where.path,
+        where.line,
+        f"invalid #egg={fragment}: pip accepts only a project name there{hint}",
+    )
+
+
+def _check_fetchable(text: str, where: Location) -> None:
+    """A URL pip cannot fetch: pip reads a bare one as a (bad) requirement name, and fails
+    an install of ``name @ URL`` for want of a transport."""
+    text = text.strip()
+    found = _SCHEME.match(text)
+    if found is None or "://" not in text:
+        return
+    scheme = found.group("scheme").lower()
+    if scheme in _FETCHABLE:
+        return
+    hint = f"; write {scheme}+{text}" if scheme in _VCS_NAMES else ""
+    raise LockfileError(
+        where.path,
+        where.line,
+        f"pip cannot install {text!r}: {scheme}:// is not a URL scheme pip fetches "
+        f"(http, https, file, or a VCS URL such as git+https://){hint}",
+    )
+
+
+def project_name(requirements_path: str, directory: str, boundary: str) -> str | None:
+    """[project].name of the pyproject.toml in ``directory`` (relative to the requirements
+    file), when it lies inside ``boundary`` (the repository, else the scanned directory);
+    else None. A label for findings and waivers."""
+    base = os.path.dirname(os.path.abspath(requirements_path))
+    pyproject = os.path.join(base, directory, "pyproject.toml")
+    if not is_inside(pyproject, boundary) or not os.path.isfile(pyproject):
+        return None
+    from lockcheck.tomlcompat import toml_module
+
+    try:
+        document = toml_module().loads(read_text(pyproject, boundary))
+    except Exception:  # an unreadable manifest only costs the label
+        return None
+    project = document.get("project")
+    name = project.get("name") if isinstance(project, dict) else None
+    return name if isinstance(name, str) and re.fullmatch(_NAME, name) else None
 
 
 def _fast_path_applies(match: re.Match[str]) -> bool:

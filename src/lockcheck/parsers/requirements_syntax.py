@@ -1,17 +1,19 @@
 """pip's requirements-file grammar, cheaply.
 
-pip (and pip-requirements-parser, which vendors pip's parser) splits every line's options
-with shlex and optparse. In a hashed lock nearly every option is ``--hash=algo:digest``, and
-shlex-splitting thousands of them dominates the run time. This module keeps pip's grammar
--- continuation lines, comments, the split between a requirement and its options -- and
-only hands a line to pip-requirements-parser when it holds something other than hashes.
+pip splits every line's options with shlex and optparse. In a hashed lock nearly every
+option is ``--hash=algo:digest``, and shlex-splitting thousands of them dominates the run
+time. This module keeps pip's grammar -- continuation lines, comments, the split between a
+requirement and its options -- and only hands a line to optparse when it holds something
+other than hashes.
 """
 
 from __future__ import annotations
 
+import functools
+import optparse
 import re
 from collections.abc import Iterator
-from typing import NamedTuple
+from typing import Any, NamedTuple, NoReturn
 
 _QUOTING = re.compile(r"[\"'\\]")
 
@@ -120,10 +122,6 @@ def parse_options(options: str) -> LineOptions:
         elif token == "--hash" and i + 1 < len(tokens):
             i += 1
             result.hashes.append(tokens[i])
-        elif token.startswith("--config-settings="):
-            pass  # pip accepts it per requirement; pip-requirements-parser predates it
-        elif token in ("--config-settings", "-C") and i + 1 < len(tokens):
-            i += 1
         else:
             rest.append(token)
         i += 1
@@ -137,21 +135,17 @@ def parse_options(options: str) -> LineOptions:
 
 
 def _parse_with_pip(options: str, into: LineOptions) -> None:
-    """The slow path: pip-requirements-parser's optparse grammar, for anything but hashes."""
-    import pip_requirements_parser as prp
-
+    """The slow path: pip's own option grammar (optparse after shell splitting), for
+    anything but hashes. The options are pip's, not pip-requirements-parser's: that parser
+    predates pip 26 (``--only-final``, ``--all-releases``, ``--no-require-hashes``) and
+    still takes options pip has since removed (``--install-option``)."""
     from lockcheck.parsers import shell_words  # shlex.split, in linear time
 
-    parser = prp.build_parser()
     try:
-        values, arguments = parser.parse_args(
-            shell_words.split(options), parser.get_default_values()
-        )
-    except prp.OptionParsingError as exc:
-        message = str(exc.msg).strip().removeprefix("pip_requirements_parser: error: ")
-        raise OptionError(message) from None
-    except ValueError as exc:  # shlex: unbalanced quotes
+        tokens = shell_words.split(options)
+    except ValueError as exc:  # unbalanced quotes: pip says "Could not split options"
         raise OptionError(f"cannot split options: {exc}") from None
+    values, arguments = _option_parser().parse_args(tokens, _Values())
     into.hashes.extend(values.hashes or [])
     if values.index_url:
         into.index_url = values.index_url
@@ -164,3 +158,76 @@ def _parse_with_pip(options: str, into: LineOptions) -> None:
     into.require_hashes = into.require_hashes or bool(values.require_hashes)
     into.no_index = into.no_index or bool(values.no_index)
     into.extra_arguments.extend(arguments)
+
+
+class _Values(optparse.Values):
+    """A fresh set of option values per line (pip builds a new parser per line for this)."""
+
+    def __init__(self) -> None:
+        super().__init__(_DEFAULTS)
+
+
+class _Parser(optparse.OptionParser):
+    def error(self, msg: str) -> NoReturn:
+        raise OptionError(msg)
+
+
+def _check_selection(option: optparse.Option, opt: str, value: str, parser: Any) -> None:
+    """``--no-binary``, ``--only-binary``, ``--all-releases``, ``--only-final``: ``:all:``,
+    ``:none:`` or package names; pip refuses a value that looks like another option."""
+    if value.startswith("-"):
+        raise OptionError(f"{opt} option requires 1 argument")
+
+
+def _check_config_setting(option: optparse.Option, opt: str, value: str, parser: Any) -> None:
+    if "=" not in value:
+        raise OptionError(f"Arguments to {opt} must be of the form KEY=VAL")
+
+
+def _append_hash(option: optparse.Option, opt: str, value: str, parser: Any) -> None:
+    # As on the fast path: a malformed hash is LC004's to report, not a parse error.
+    parser.values.hashes = [*(parser.values.hashes or []), value]
+
+
+_DEFAULTS: dict[str, Any] = {
+    "index_url": None,
+    "extra_index_urls": None,
+    "no_index": False,
+    "constraints": None,
+    "requirements": None,
+    "editables": None,
+    "find_links": None,
+    "prefer_binary": False,
+    "require_hashes": False,
+    "no_require_hashes": False,
+    "pre": False,
+    "trusted_hosts": None,
+    "features_enabled": None,
+    "hashes": None,
+}
+
+
+@functools.cache
+def _option_parser() -> _Parser:
+    """The options pip 26 accepts in a requirements file (pip's SUPPORTED_OPTIONS and
+    SUPPORTED_OPTIONS_REQ). optparse also gives pip's unambiguous-prefix matching."""
+    parser = _Parser(add_help_option=False, prog="pip")
+    add = parser.add_option
+    add("-i", "--index-url", "--pypi-url", dest="index_url")
+    add("--extra-index-url", dest="extra_index_urls", action="append")
+    add("--no-index", dest="no_index", action="store_true")
+    add("-c", "--constraint", dest="constraints", action="append")
+    add("-r", "--requirement", dest="requirements", action="append")
+    add("-e", "--editable", dest="editables", action="append")
+    add("-f", "--find-links", dest="find_links", action="append")
+    for name in ("--no-binary", "--only-binary", "--all-releases", "--only-final"):
+        add(name, type="str", action="callback", callback=_check_selection)
+    add("--prefer-binary", dest="prefer_binary", action="store_true")
+    add("--require-hashes", dest="require_hashes", action="store_true")
+    add("--no-require-hashes", dest="no_require_hashes", action="store_true")
+    add("--pre", dest="pre", action="store_true")
+    add("--trusted-host", dest="trusted_hosts", action="append")
+    add("--use-feature", dest="features_enabled", action="append")
+    add("--hash", type="str", action="callback", callback=_append_hash)
+    add("-C", "--config-settings", type="str", action="callback", callback=_check_config_setting)
+    return parser

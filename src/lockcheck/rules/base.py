@@ -54,7 +54,7 @@ class Rule:
             severity=self.severity,
             location=location,
             message=message,
-            package=package.name if package else None,
+            package=(package.name or None) if package else None,
             version=package.version if package else None,
             fix=fix,
         )

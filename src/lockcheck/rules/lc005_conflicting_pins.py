@@ -53,7 +53,9 @@ def check(lock: Lockfile, ctx: RuleContext) -> Iterator[Finding]:
     within = supported(lock.requires_python, lock.supported_markers)
     by_name: dict[str, list[LockedPackage]] = defaultdict(list)
     for package in lock.packages:
-        if not package.is_project:
+        # An unnamed entry (a local editable whose directory does not name its project)
+        # cannot be matched with another one by name.
+        if not package.is_project and package.name:
             by_name[package.name].append(package)
     for entries in by_name.values():
         if len(entries) < 2:

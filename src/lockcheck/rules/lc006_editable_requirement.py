@@ -46,9 +46,12 @@ def check(lock: Lockfile, ctx: RuleContext) -> Iterator[Finding]:
         else:
             fix = "leave it out of the lock"
         fix += "; install the project with `pip install --no-deps -e .` after the locked install"
+        # Without a project name the finding has no package: say which line it is.
+        unnamed = "" if package.name else f"{package.display_name}: "
         yield RULE.finding(
             package.location,
-            "editable install: no hash can cover it, and pip refuses it when requiring hashes",
+            f"{unnamed}editable install: no hash can cover it, and pip refuses it when "
+            "requiring hashes",
             package=package,
             fix=fix,
         )

@@ -11,8 +11,10 @@ host, or a host that index serves files from:
   (an index on `download.example.org` serving from `download-r2.example.org`);
 - or a host listed in `artifact-hosts`.
 
-Entries that record no index are judged against `index-url`, else the installer's
-configured index or pip's default. Offline: no request is made.
+In pdm.lock, which never records an index, entries are judged against `index-url`, else
+the installer's configured index or pip's default. A pylock.toml entry without `index`
+came from its URL (a find-links page, a vendor's host: what `pip lock --find-links`
+writes), not from an index, and is not judged. Offline: no request is made.
 
 ## Why is this bad?
 An installer of a uv.lock or pylock.toml downloads each file from the URL the lock
@@ -44,7 +46,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from lockcheck.findings import Finding, Severity
-from lockcheck.model import Lockfile, SourceKind
+from lockcheck.model import Lockfile, LockFormat, SourceKind
 from lockcheck.rules.base import RuleContext, define
 from lockcheck.urls import host, host_matches, is_loopback, redact
 
@@ -56,6 +58,8 @@ def check(lock: Lockfile, ctx: RuleContext) -> Iterator[Finding]:
     for package in lock.packages:
         if package.source.kind is not SourceKind.REGISTRY or package.is_project:
             continue
+        if package.source.url is None and lock.format is LockFormat.PYLOCK:
+            continue  # no `index`: its files come from their URLs, not from an index
         for artifact in package.artifacts:
             if not artifact.url or "://" not in artifact.url:
                 continue
