@@ -26,6 +26,7 @@ from lockcheck.rules import (
     lc305_artifact_mismatch,
     lc306_unverified_package,
     lc307_private_name_on_public_index,
+    lc401_typosquat_suspect,
     lc901_expired_waiver,
     lc902_unused_waiver,
 )
@@ -55,6 +56,7 @@ ALL_RULES: tuple[Rule, ...] = (
     lc305_artifact_mismatch.RULE,
     lc306_unverified_package.RULE,
     lc307_private_name_on_public_index.RULE,
+    lc401_typosquat_suspect.RULE,
     lc901_expired_waiver.RULE,
     lc902_unused_waiver.RULE,
 )
