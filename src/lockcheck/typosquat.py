@@ -6,18 +6,19 @@ names): the tail holds real but less popular projects, and comparing against the
 mostly flag other real projects (bench/typosquat_rate.py measures that false-positive
 rate on the tail itself).
 
-The lookup is a hash lookup, never a scan of the list: from a locked name lockcheck
-generates every name one counted slip could have turned into it (a few hundred strings:
-each character left out, swapped with the next, replaced by a neighbouring key or a
-look-alike, a letter or separator put back in) and intersects them with the set of
-compared names. Nothing is built for the list beyond that set, and most locks hold only
-popular names, which are answered by one set lookup each.
+The lookup is hashed, never a scan of the list: from a locked name lockcheck generates
+every name of the same length or one shorter that one slip could have turned into it
+(each character left out, swapped with the next, replaced by a neighbouring key or a
+look-alike: about seven strings per character) and intersects them with the set of
+compared names; names one character longer are found under two keys, the front and the
+back half (see ``_halves``), filed per length on first need. Nothing is built unless a
+lock holds a name that is not popular: most locks hold only popular names, each answered
+by one set lookup.
 """
 
 from __future__ import annotations
 
 import functools
-import pkgutil
 from collections.abc import Iterable
 from typing import NamedTuple
 
@@ -43,7 +44,10 @@ _HOMOGLYPHS = str.maketrans(
 _LOOK_ALIKE = (frozenset("0o"), frozenset("1l"), frozenset("1i"), frozenset("il"))
 
 
-def _keyboard_pairs() -> frozenset[frozenset[str]]:
+@functools.cache
+def _keyboard() -> tuple[frozenset[frozenset[str]], dict[str, str]]:
+    """Pairs of neighbouring keys, and for each key the characters a slip could put in its
+    place (its neighbours and its look-alikes). Built on first use, not on import."""
     pairs: set[frozenset[str]] = set()
     for r, row in enumerate(_ROWS):
         for c, key in enumerate(row):
@@ -52,10 +56,14 @@ def _keyboard_pairs() -> frozenset[frozenset[str]]:
             if r + 1 < len(_ROWS):
                 below = _ROWS[r + 1]
                 pairs.update(frozenset((key, below[d])) for d in (c - 1, c) if 0 <= d < len(below))
-    return frozenset(pairs)
-
-
-_NEIGHBOUR_KEYS = _keyboard_pairs()
+    near = {
+        key: "".join(sorted({b for p in pairs if key in p for b in p} - {key}))
+        for key in "".join(_ROWS)
+    }
+    for pair in _LOOK_ALIKE:
+        for key in pair:
+            near[key] += "".join(pair - {key})
+    return frozenset(pairs), near
 
 
 class Lookalike(NamedTuple):
@@ -67,7 +75,8 @@ class Lookalike(NamedTuple):
 
 def _near(a: str, b: str) -> bool:
     """Whether one character is easily typed or read for the other."""
-    return a == b or frozenset((a, b)) in _NEIGHBOUR_KEYS or frozenset((a, b)) in _LOOK_ALIKE
+    pair = frozenset((a, b))
+    return a == b or pair in _keyboard()[0] or pair in _LOOK_ALIKE
 
 
 def difference(name: str, popular: str) -> str | None:
@@ -127,35 +136,24 @@ def _segment_at(name: str, i: int) -> int:
     return (len(name) if end < 0 else end) - start
 
 
-# Each character and the ones a slip could put in its place: keyboard neighbours and
-# look-alikes. difference() decides which slips count; this only has to cover them.
-_NEAR = {
-    key: "".join(sorted({b for pair in _NEIGHBOUR_KEYS if key in pair for b in pair} - {key}))
-    + {"0": "o", "o": "0", "1": "il", "i": "1l", "l": "1i"}.get(key, "")
-    for row in _ROWS
-    for key in row
-}
-_INSERTED = "abcdefghijklmnopqrstuvwxyz-"  # digits added or left out are never counted
 _RUNS = (("rn", "m"), ("m", "rn"), ("vv", "w"), ("w", "vv"))
 
 
 def _undone(name: str) -> set[str]:
-    """Every name that one counted slip could have turned into ``name``.
+    """Every name of at most the same length that one slip could have turned into ``name``.
 
-    The neighbourhood of the locked name, generated and looked up in the set of compared
-    names: a few hundred hash lookups per name, and nothing to build for the list.
+    Generated and looked up in the set of compared names: about ``7 * len(name)`` hash
+    lookups. Names one character longer (``name`` left one out) are found by ``_halves``.
     """
     n = len(name)
+    near = _keyboard()[1]
     found = {name.translate(_HOMOGLYPHS)}
     for i in range(n):
         head, char, tail = name[:i], name[i], name[i + 1 :]
         found.add(head + tail)
-        found.update(head + other + tail for other in _NEAR.get(char, ""))
+        found.update(head + other + tail for other in near.get(char, ""))
         if tail:
             found.add(head + tail[0] + char + tail[1:])
-        if i:
-            found.update(head + extra + name[i:] for extra in _INSERTED)
-    found.update(name + extra for extra in _INSERTED)
     for many, one in _RUNS:
         start = name.find(many)
         while start >= 0:
@@ -163,6 +161,19 @@ def _undone(name: str) -> set[str]:
             start = name.find(many, start + 1)
     found.discard(name)
     return found
+
+
+def _halves(name: str, length: int) -> tuple[str, str]:
+    """The two keys under which names of ``length`` characters are filed, made from ``name``.
+
+    A name that lacks one character of a compared name keeps either the compared name's
+    first ``length // 2`` characters (the gap is after them) or its last
+    ``length - length // 2 - 1`` (the gap is before them), so looking up both keys of the
+    shorter name finds every such compared name without generating the insertions.
+    """
+    front = length // 2
+    back = length - front - 1
+    return "<" + name[:front], ">" + name[len(name) - back :]
 
 
 def _how(name: str, popular: str) -> str | None:
@@ -174,17 +185,38 @@ def _how(name: str, popular: str) -> str | None:
     return difference(name, popular)
 
 
-class Compared(NamedTuple):
-    """The most popular names, each with its rank (0 = most downloaded)."""
+class Compared:
+    """The names a locked name is compared with, each with its rank (0 = most downloaded)."""
 
-    rank: dict[str, int]
+    def __init__(self, names: Iterable[str], min_length: int = MIN_LENGTH) -> None:
+        self.min_length = min_length
+        self.rank: dict[str, int] = {}
+        self._by_length: dict[int, list[str]] = {}
+        for position, name in enumerate(names):
+            if len(name) >= min_length and name not in self.rank:
+                self.rank[name] = position
+                self._by_length.setdefault(len(name), []).append(name)
+        self._halves: dict[int, dict[str, list[str]]] = {}  # filled per length, on demand
+
+    def _one_longer(self, name: str) -> list[str]:
+        """The compared names one character longer that share a half with ``name``."""
+        length = len(name) + 1
+        index = self._halves.get(length)
+        if index is None:
+            index = self._halves[length] = {}
+            for other in self._by_length.get(length, ()):
+                for key in _halves(other, length):
+                    index.setdefault(key, []).append(other)
+        return [other for key in _halves(name, length) for other in index.get(key, ())]
 
     def lookalike(self, name: str) -> Lookalike | None:
         """The most popular compared name ``name`` is one slip away from, if any."""
-        if len(name) < MIN_LENGTH:
+        if len(name) < self.min_length:
             return None
+        candidates = _undone(name) & self.rank.keys()
+        candidates.update(self._one_longer(name))
         found = {}
-        for candidate in _undone(name) & self.rank.keys():
+        for candidate in candidates:
             how = _how(name, candidate)
             if how is not None:
                 found[candidate] = how
@@ -194,27 +226,22 @@ class Compared(NamedTuple):
         return Lookalike(best, found[best])
 
 
-def compared(names: Iterable[str]) -> Compared:
-    """The names a locked name is compared with, shorter ones left out."""
-    rank: dict[str, int] = {}
-    for position, name in enumerate(names):
-        if len(name) >= MIN_LENGTH:
-            rank.setdefault(name, position)
-    return Compared(rank)
-
-
 @functools.cache
 def popular_names() -> tuple[str, ...]:
     """The shipped popular project names, most downloaded first."""
     # pkgutil asks the package's loader, as importlib.resources would (so it reads from a
     # wheel, a zip or a source tree alike), without importlib.resources' imports (tempfile,
     # random): 20 ms on every offline run.
+    import pkgutil  # here: only a lock with a name to judge pays for the import
+
     data = pkgutil.get_data("lockcheck", "data/popular-projects.txt")
     if data is None:  # pragma: no cover - a loader that cannot read data files
         raise FileNotFoundError("lockcheck/data/popular-projects.txt")
-    lines = data.decode("utf-8").split("\n")
-    first = next(n for n, line in enumerate(lines) if not line.startswith("#"))
-    return tuple(line for line in lines[first:] if line)
+    text = data.decode("utf-8")
+    start = 0
+    while text.startswith("#", start):  # the header says where the list comes from
+        start = text.index("\n", start) + 1
+    return tuple(text[start:].split())
 
 
 @functools.cache
@@ -224,7 +251,7 @@ def popular_set() -> frozenset[str]:
 
 @functools.cache
 def default_compared() -> Compared:
-    return compared(popular_names()[:COMPARED])
+    return Compared(popular_names()[:COMPARED])
 
 
 def suspect(name: str, allowed: Iterable[str] = ()) -> Lookalike | None:
@@ -235,4 +262,10 @@ def suspect(name: str, allowed: Iterable[str] = ()) -> Lookalike | None:
     """
     if len(name) < MIN_LENGTH or name in popular_set() or name in allowed:
         return None
+    return _lookalike(name)
+
+
+@functools.lru_cache(maxsize=4096)
+def _lookalike(name: str) -> Lookalike | None:
+    # Cached: a directory of locks names the same packages over and over.
     return default_compared().lookalike(name)
