@@ -12,6 +12,7 @@ from types import ModuleType
 
 import pytest
 
+from conftest import run_cli
 from lockcheck import typosquat
 from lockcheck.config import Settings, load_settings
 from lockcheck.discover import Target
@@ -244,3 +245,19 @@ def test_the_list_ships_in_the_wheel(tmp_path: Path) -> None:
     assert shipped.splitlines()[-len(typosquat.popular_names()) :] == list(
         typosquat.popular_names()
     )
+
+
+def test_an_in_tree_allow_list_is_reported_as_a_note(tmp_path: Path) -> None:
+    # A pull request can add its own typo to the list next to the lock: a reviewer sees it.
+    path = edited(tmp_path, "small-app", "requirements.txt", "requests", "reqeusts")
+    (path.parent / "lockcheck.toml").write_text('typosquat-allow = ["reqeusts"]\n')
+    result = run_cli("check", "--format", "json", "--select", "LC401", str(path))
+    assert result.exit_code == 0, result.stdout
+    assert result.json["findings"] == []
+    assert [n["message"] for n in result.json["notes"]] == [
+        "in-tree configuration lets LC401 pass the look-alike names reqeusts (typosquat-allow)"
+    ]
+    (path.parent / "lockcheck.toml").write_text("")
+    result = run_cli("check", "--format", "json", "--select", "LC401", str(path))
+    assert [f["package"] for f in result.json["findings"]] == ["reqeusts"]
+    assert result.json["notes"] == []

@@ -8,7 +8,8 @@ characters swapped (`reqeusts`), a letter left out (`requets`), a letter doubled
 neighbouring key struck (`requestss`, `rewuests`), a separator added or removed
 (`python-dateutil` → `pythondateutil`; `-`, `_` and `.` are already the same name), a
 plural `s` added (`python-dateutils`), or a look-alike character (`jeIlyfish`,
-`co1orama`, `rnatplotlib` for `matplotlib`, a Cyrillic letter that looks like a Latin one). It needs no network.
+`co1orama`, `rnatplotlib` for `matplotlib`, a Cyrillic letter that looks like a Latin
+one). It needs no network.
 
 Left alone, because real projects differ from popular ones this way all the time: names
 under five characters, digits added, removed or changed (`elasticsearch8`, `pypdf3`), a
