@@ -44,7 +44,7 @@ class Rate(NamedTuple):
 
 def measure(compared: int = typosquat.COMPARED, min_length: int = typosquat.MIN_LENGTH) -> Rate:
     names = typosquat.popular_names()
-    index = typosquat.Compared(names[:compared], min_length)
+    index = typosquat.Compared(typosquat.ranking(names[:compared]), compared, min_length)
     tail = names[compared:]
     flagged = tuple((name, found) for name in tail if (found := index.lookalike(name)))
     return Rate(flagged, len(tail))

@@ -11,7 +11,7 @@ every name of the same length or one shorter that one slip could have turned int
 (each character left out, swapped with the next, replaced by a neighbouring key or a
 look-alike: about seven strings per character) and intersects them with the set of
 compared names; names one character longer are found under two keys, the front and the
-back half (see ``_halves``), filed per length on first need. Nothing is built unless a
+back half (see ``Compared._one_longer``), filed per length on first need. Nothing is built unless a
 lock holds a name that is not popular: most locks hold only popular names, each answered
 by one set lookup.
 """
@@ -19,7 +19,9 @@ by one set lookup.
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterable
+import itertools
+import os
+from collections.abc import Iterable, Mapping
 from typing import NamedTuple
 
 # How many of the most popular names a locked name is compared with, and the shortest name
@@ -143,7 +145,8 @@ def _undone(name: str) -> set[str]:
     """Every name of at most the same length that one slip could have turned into ``name``.
 
     Generated and looked up in the set of compared names: about ``7 * len(name)`` hash
-    lookups. Names one character longer (``name`` left one out) are found by ``_halves``.
+    lookups. Names one character longer (``name`` left one out) are found by
+    ``Compared._one_longer``.
     """
     n = len(name)
     near = _keyboard()[1]
@@ -163,19 +166,6 @@ def _undone(name: str) -> set[str]:
     return found
 
 
-def _halves(name: str, length: int) -> tuple[str, str]:
-    """The two keys under which names of ``length`` characters are filed, made from ``name``.
-
-    A name that lacks one character of a compared name keeps either the compared name's
-    first ``length // 2`` characters (the gap is after them) or its last
-    ``length - length // 2 - 1`` (the gap is before them), so looking up both keys of the
-    shorter name finds every such compared name without generating the insertions.
-    """
-    front = length // 2
-    back = length - front - 1
-    return "<" + name[:front], ">" + name[len(name) - back :]
-
-
 def _how(name: str, popular: str) -> str | None:
     if name.translate(_HOMOGLYPHS) == popular:
         return "look-alike characters"
@@ -186,34 +176,55 @@ def _how(name: str, popular: str) -> str | None:
 
 
 class Compared:
-    """The names a locked name is compared with, each with its rank (0 = most downloaded)."""
+    """The first ``limit`` names of a ranking (name -> 0 for the most downloaded, 1, ...),
+    shorter ones left out: the names a locked name is compared with."""
 
-    def __init__(self, names: Iterable[str], min_length: int = MIN_LENGTH) -> None:
+    def __init__(self, rank: Mapping[str, int], limit: int, min_length: int = MIN_LENGTH) -> None:
+        self._rank = rank
+        self._limit = limit
         self.min_length = min_length
-        self.rank: dict[str, int] = {}
-        self._by_length: dict[int, list[str]] = {}
-        for position, name in enumerate(names):
-            if len(name) >= min_length and name not in self.rank:
-                self.rank[name] = position
-                self._by_length.setdefault(len(name), []).append(name)
-        self._halves: dict[int, dict[str, list[str]]] = {}  # filled per length, on demand
+        self._by_length: dict[int, list[str]] | None = None  # built on first need
+        # Per length: compared names by their front half, and by their back half.
+        self._halves: dict[int, tuple[dict[str, list[str]], dict[str, list[str]]]] = {}
+
+    def __contains__(self, name: object) -> bool:
+        return (
+            isinstance(name, str)
+            and self._rank.get(name, self._limit) < self._limit
+            and len(name) >= self.min_length
+        )
 
     def _one_longer(self, name: str) -> list[str]:
-        """The compared names one character longer that share a half with ``name``."""
+        """The compared names ``name`` could be one character short of, found without
+        generating every insertion.
+
+        Such a name keeps either the compared name's first ``length // 2`` characters (the
+        gap is after them) or its last ``length - length // 2 - 1`` (the gap is before
+        them), so the compared names of each length are filed under both halves, on the
+        first lookup that needs that length.
+        """
         length = len(name) + 1
-        index = self._halves.get(length)
-        if index is None:
-            index = self._halves[length] = {}
+        front, back = length // 2, length - length // 2 - 1
+        halves = self._halves.get(length)
+        if halves is None:
+            if self._by_length is None:
+                self._by_length = {}
+                for other in itertools.islice(self._rank, self._limit):
+                    if len(other) >= self.min_length:
+                        self._by_length.setdefault(len(other), []).append(other)
+            fronts: dict[str, list[str]] = {}
+            backs: dict[str, list[str]] = {}
             for other in self._by_length.get(length, ()):
-                for key in _halves(other, length):
-                    index.setdefault(key, []).append(other)
-        return [other for key in _halves(name, length) for other in index.get(key, ())]
+                fronts.setdefault(other[:front], []).append(other)
+                backs.setdefault(other[length - back :], []).append(other)
+            halves = self._halves[length] = (fronts, backs)
+        return halves[0].get(name[:front], []) + halves[1].get(name[len(name) - back :], [])
 
     def lookalike(self, name: str) -> Lookalike | None:
         """The most popular compared name ``name`` is one slip away from, if any."""
         if len(name) < self.min_length:
             return None
-        candidates = _undone(name) & self.rank.keys()
+        candidates = {other for other in _undone(name) if other in self}
         candidates.update(self._one_longer(name))
         found = {}
         for candidate in candidates:
@@ -222,21 +233,31 @@ class Compared:
                 found[candidate] = how
         if not found:
             return None
-        best = min(found, key=self.rank.__getitem__)
+        best = min(found, key=self._rank.__getitem__)
         return Lookalike(best, found[best])
+
+
+def ranking(names: Iterable[str]) -> dict[str, int]:
+    """Each name's rank in ``names`` (its first position), in that order."""
+    rank: dict[str, int] = {}
+    for position, name in enumerate(names):
+        rank.setdefault(name, position)
+    return rank
 
 
 @functools.cache
 def popular_names() -> tuple[str, ...]:
     """The shipped popular project names, most downloaded first."""
-    # pkgutil asks the package's loader, as importlib.resources would (so it reads from a
-    # wheel, a zip or a source tree alike), without importlib.resources' imports (tempfile,
-    # random): 20 ms on every offline run.
-    import pkgutil  # here: only a lock with a name to judge pays for the import
-
-    data = pkgutil.get_data("lockcheck", "data/popular-projects.txt")
-    if data is None:  # pragma: no cover - a loader that cannot read data files
-        raise FileNotFoundError("lockcheck/data/popular-projects.txt")
+    # The module's own loader reads the file beside it, from a wheel, a zip or a source tree
+    # alike (what pkgutil.get_data and importlib.resources do, without their imports:
+    # importlib.resources alone adds 20 ms, tempfile and random, to every offline run).
+    path = os.path.join(os.path.dirname(__file__), "data", "popular-projects.txt")
+    get_data = getattr(__spec__.loader, "get_data", None)
+    if get_data is not None:
+        data: bytes = get_data(path)
+    else:  # pragma: no cover - a loader without get_data: the file is on disk
+        with open(path, "rb") as file:
+            data = file.read()
     text = data.decode("utf-8")
     start = 0
     while text.startswith("#", start):  # the header says where the list comes from
@@ -251,7 +272,7 @@ def popular_set() -> frozenset[str]:
 
 @functools.cache
 def default_compared() -> Compared:
-    return Compared(popular_names()[:COMPARED])
+    return Compared(ranking(popular_names()[:COMPARED]), COMPARED)
 
 
 def suspect(name: str, allowed: Iterable[str] = ()) -> Lookalike | None:

@@ -161,7 +161,9 @@ def test_very_short_names_are_left_alone(name: str) -> None:
     # One slip from idna, numpy, six: too many real short names are that close to another.
     assert len(name) < typosquat.MIN_LENGTH
     assert typosquat.suspect(name) is None
-    assert typosquat.Compared(["idna", "numpy", "six"], min_length=3).lookalike(name)
+    assert typosquat.Compared(
+        typosquat.ranking(["idna", "numpy", "six"]), 3, min_length=3
+    ).lookalike(name)
 
 
 # --- the list against itself ---------------------------------------------------------------
