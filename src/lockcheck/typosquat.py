@@ -9,11 +9,11 @@ rate on the tail itself).
 The lookup is hashed, never a scan of the list: from a locked name lockcheck generates
 every name of the same length or one shorter that one slip could have turned into it
 (each character left out, swapped with the next, replaced by a neighbouring key or a
-look-alike: about seven strings per character) and intersects them with the set of
-compared names; names one character longer are found under two keys, the front and the
-back half (see ``Compared._one_longer``), filed per length on first need. Nothing is built unless a
-lock holds a name that is not popular: most locks hold only popular names, each answered
-by one set lookup.
+look-alike: about seven strings per character) and keeps those among the compared names;
+names one character longer are found under their front or back half
+(``Compared._one_longer``), filed per length on first need. A locked name among the
+compared names costs one dictionary lookup, and the rest of the list is read into a set
+only to excuse a look-alike that is itself listed.
 """
 
 from __future__ import annotations
@@ -246,8 +246,8 @@ def ranking(names: Iterable[str]) -> dict[str, int]:
 
 
 @functools.cache
-def popular_names() -> tuple[str, ...]:
-    """The shipped popular project names, most downloaded first."""
+def _listed() -> str:
+    """The shipped list's text: popular project names, most downloaded first, one a line."""
     # The module's own loader reads the file beside it, from a wheel, a zip or a source tree
     # alike (what pkgutil.get_data and importlib.resources do, without their imports:
     # importlib.resources alone adds 20 ms, tempfile and random, to every offline run).
@@ -262,7 +262,13 @@ def popular_names() -> tuple[str, ...]:
     start = 0
     while text.startswith("#", start):  # the header says where the list comes from
         start = text.index("\n", start) + 1
-    return tuple(text[start:].split())
+    return text[start:]
+
+
+@functools.cache
+def popular_names() -> tuple[str, ...]:
+    """The shipped popular project names, most downloaded first."""
+    return tuple(_listed().split())
 
 
 @functools.cache
@@ -272,18 +278,23 @@ def popular_set() -> frozenset[str]:
 
 @functools.cache
 def default_compared() -> Compared:
-    return Compared(ranking(popular_names()[:COMPARED]), COMPARED)
+    # Only the head of the list is split: the whole list is needed only to excuse a
+    # look-alike that is itself listed, which few locks ever hold.
+    return Compared(ranking(_listed().split(maxsplit=COMPARED)[:COMPARED]), COMPARED)
 
 
 def suspect(name: str, allowed: Iterable[str] = ()) -> Lookalike | None:
     """The popular project ``name`` (PEP 503 normalised) may be a typo of, or None.
 
-    A popular name is never a suspect (most locks hold nothing else), nor is one the team
-    allowed.
+    A popular name is never a suspect, nor is one the team allowed.
     """
-    if len(name) < MIN_LENGTH or name in popular_set() or name in allowed:
+    if len(name) < MIN_LENGTH or name in allowed:
         return None
-    return _lookalike(name)
+    compared = default_compared()
+    if name in compared:  # most locked names: one dictionary lookup
+        return None
+    found = _lookalike(name)
+    return None if found is None or name in popular_set() else found
 
 
 @functools.lru_cache(maxsize=4096)
