@@ -36,6 +36,7 @@ _KEYS = {
     "private",
     "waiver",
     "waiver-max-days",
+    "typosquat-allow",
 }
 _WAIVER_KEYS = {"code", "package", "path", "reason", "expires"}
 _PRIVATE_KEYS = {"packages", "index"}
@@ -68,6 +69,8 @@ class Settings:
     severity: Mapping[str, Severity] = field(default_factory=lambda: MappingProxyType({}))
     private_packages: tuple[str, ...] = ()
     private_index: str | None = None
+    # LC401: names the team really uses that look like a popular project's (normalised).
+    typosquat_allow: tuple[str, ...] = ()
     waivers: tuple[Waiver, ...] = ()
     waiver_max_days: int = DEFAULT_WAIVER_MAX_DAYS
     config_path: str | None = None
@@ -221,6 +224,9 @@ def _settings_from_table(
     if "fail-on" in table:
         changes["fail_on"] = severity("fail-on", table["fail-on"])
     changes["index_url"] = string("index-url")
+    allow = strings("typosquat-allow")
+    if allow is not None:
+        changes["typosquat_allow"] = tuple(normalize_name(name.strip()) for name in allow)
 
     overrides = table.get("severity", {})
     if not isinstance(overrides, dict):

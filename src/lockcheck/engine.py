@@ -336,7 +336,8 @@ def _book_notes(book: _WaiverBook, verify: bool) -> list[Note]:
 def in_tree_notes(config: Settings, final: Settings, without_config: Settings) -> tuple[Note, ...]:
     """What an in-tree configuration (one a pull request can edit) switches off: rules
     the command line alone would run, severities below a rule's default, the index
-    packages are verified against, and files excluded from the scan."""
+    packages are verified against, files excluded from the scan, and names LC401 lets
+    pass."""
     where = Location(config.config_path or "", None)
     notes: list[Note] = []
     running = {rule.code for rule in select_rules(final)}
@@ -362,6 +363,14 @@ def in_tree_notes(config: Settings, final: Settings, without_config: Settings) -
     if config.exclude:
         notes.append(
             Note(where, f"in-tree configuration excludes {', '.join(config.exclude)} from the scan")
+        )
+    if config.typosquat_allow and "LC401" in running:
+        notes.append(
+            Note(
+                where,
+                "in-tree configuration lets LC401 pass the look-alike names "
+                f"{', '.join(config.typosquat_allow)} (typosquat-allow)",
+            )
         )
     return tuple(notes)
 

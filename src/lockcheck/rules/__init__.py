@@ -29,6 +29,7 @@ from lockcheck.rules import (
     lc306_unverified_package,
     lc307_private_name_on_public_index,
     lc308_url_not_on_index,
+    lc401_typosquat_suspect,
     lc901_expired_waiver,
     lc902_unused_waiver,
 )
@@ -61,6 +62,7 @@ ALL_RULES: tuple[Rule, ...] = (
     lc306_unverified_package.RULE,
     lc307_private_name_on_public_index.RULE,
     lc308_url_not_on_index.RULE,
+    lc401_typosquat_suspect.RULE,
     lc901_expired_waiver.RULE,
     lc902_unused_waiver.RULE,
 )
