@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
-from lockcheck.config import Overrides, Settings, find_config, load_settings
-from lockcheck.discover import scan
+from lockcheck.config import KEYRING_PROVIDERS, Overrides, Settings, find_config, load_settings
+from lockcheck.discover import Target, scan
 from lockcheck.engine import in_tree_notes, run
 from lockcheck.errors import ConfigError, LockcheckError
 from lockcheck.findings import ErrorEntry, Report, Severity
@@ -44,6 +45,7 @@ class CheckRequest(NamedTuple):
     quiet: bool = False
     progress: bool = True
     isolated: bool = False  # ignore every configuration file
+    keyring_provider: str | None = None  # "disabled" or "subprocess"; None: as configured
 
 
 class SettingsResolver:
@@ -109,7 +111,11 @@ def execute(request: CheckRequest) -> int:
         where = " ".join(searched)
         errors.append(ErrorEntry.of(where, None, f"no lockfiles found under {where}"))
     try:
-        index = _index_client(request) if request.verify else None
+        index = (
+            _index_client(request, _keyring_wanted(request, resolver, targets))
+            if request.verify
+            else None
+        )
     except LockcheckError as exc:
         return _usage(str(exc))
     progress = ProgressBar.for_terminal(sys.stderr, request.progress) if index else None
@@ -143,7 +149,29 @@ def execute(request: CheckRequest) -> int:
     return report.exit_code()
 
 
-def _index_client(request: CheckRequest) -> PackageIndex:
+KEYRING_ENV = "LOCKCHECK_KEYRING_PROVIDER"
+
+
+def _keyring_wanted(
+    request: CheckRequest, resolver: SettingsResolver, targets: Sequence[Target]
+) -> bool:
+    """--keyring-provider, else $LOCKCHECK_KEYRING_PROVIDER, else any configuration's
+    ``keyring-provider``: whether to ask the ``keyring`` command for index logins."""
+    chosen = request.keyring_provider or os.environ.get(KEYRING_ENV, "").strip() or None
+    if chosen is not None and chosen not in KEYRING_PROVIDERS:
+        raise ConfigError(f"{KEYRING_ENV}={chosen}: expected one of {', '.join(KEYRING_PROVIDERS)}")
+    if chosen is not None:
+        return chosen == "subprocess"
+    for target in targets:
+        try:
+            if resolver(target.path).keyring_provider == "subprocess":
+                return True
+        except ConfigError:
+            continue  # reported when that file is checked
+    return False
+
+
+def _index_client(request: CheckRequest, keyring: bool) -> PackageIndex:
     from lockcheck.index.cache import ReleaseCache
     from lockcheck.index.cache_first import CacheFirstIndex
 
@@ -151,8 +179,9 @@ def _index_client(request: CheckRequest) -> PackageIndex:
 
     def http_client() -> PackageIndex:
         from lockcheck.index.client import IndexClient
+        from lockcheck.index.http import HttpSettings
 
-        return IndexClient(jobs=request.jobs, cache=cache)
+        return IndexClient(HttpSettings.from_environment(jobs=request.jobs, keyring=keyring))
 
     if cache is None:
         return http_client()

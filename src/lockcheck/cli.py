@@ -29,6 +29,11 @@ class OutputFormat(str, Enum):
     github = "github"
 
 
+class KeyringProvider(str, Enum):
+    disabled = "disabled"
+    subprocess = "subprocess"
+
+
 class FailOn(str, Enum):
     error = "error"
     warning = "warning"
@@ -122,6 +127,15 @@ def check(
             help="Ignore every configuration file: only the command line decides.",
         ),
     ] = False,
+    keyring_provider: Annotated[
+        KeyringProvider | None,
+        typer.Option(
+            "--keyring-provider",
+            help="subprocess: ask the `keyring` command for index logins, as uv and pip do "
+            "(default: $LOCKCHECK_KEYRING_PROVIDER, or the config's keyring-provider).",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """Check lockfiles (files, or directories searched for lockfiles)."""
     from lockcheck.checking import CheckRequest, execute
@@ -141,6 +155,7 @@ def check(
         quiet=quiet,
         progress=not no_progress,
         isolated=isolated,
+        keyring_provider=keyring_provider.value if keyring_provider else None,
     )
     raise typer.Exit(execute(request))
 

@@ -36,7 +36,9 @@ _KEYS = {
     "private",
     "waiver",
     "waiver-max-days",
+    "keyring-provider",
 }
+KEYRING_PROVIDERS = ("disabled", "subprocess")
 _WAIVER_KEYS = {"code", "package", "path", "reason", "expires"}
 _PRIVATE_KEYS = {"packages", "index"}
 
@@ -78,6 +80,8 @@ class Settings:
     index_url_by_user: bool = False
     # What an in-tree configuration switched off or redirected, for the report to say.
     notes: tuple[Note, ...] = ()
+    # "subprocess": ask the `keyring` command for index logins (--keyring-provider).
+    keyring_provider: str | None = None
 
     @property
     def base_dir(self) -> Path:
@@ -221,6 +225,10 @@ def _settings_from_table(
     if "fail-on" in table:
         changes["fail_on"] = severity("fail-on", table["fail-on"])
     changes["index_url"] = string("index-url")
+    provider = string("keyring-provider")
+    if provider is not None and provider not in KEYRING_PROVIDERS:
+        raise bad("keyring-provider", f"must be one of {', '.join(KEYRING_PROVIDERS)}")
+    changes["keyring_provider"] = provider
 
     overrides = table.get("severity", {})
     if not isinstance(overrides, dict):

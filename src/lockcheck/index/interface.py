@@ -63,6 +63,9 @@ class Release:
     yanked: bool = False  # the whole release (every file) is yanked
     yanked_reason: str | None = None
     error: str | None = None  # why a FAILED lookup failed (credentials already redacted)
+    # A FAILED lookup no retry can fix (credentials refused, a certificate that does not
+    # verify, an invalid URL): the run stops with exit 2 instead of LC306.
+    permanent: bool = False
     from_cache: bool = False
     api: str | None = None  # which API answered: "json-version", "json-project", "simple"
 
@@ -123,10 +126,14 @@ class PackageIndex(Protocol):
         """Whether each project exists on the index (LC307): FOUND, NO_PROJECT or FAILED."""
         ...
 
-    def add_credentials(self, url: str, *, user_chosen: bool = False) -> str:
-        """Keep the credentials in ``url`` for its own origin only; returns the URL without
-        them (what ReleaseKey.index_url holds). ``user_chosen``: the user named this index
-        (so a ``.netrc`` ``default`` entry may go to it); raises InvalidIndexURL."""
+    def add_credentials(
+        self, url: str, *, user_chosen: bool = False, variables: Sequence[str] = ()
+    ) -> str:
+        """Register an index: the one way credentials are registered. The credentials in
+        ``url``, or in the variables ``variables`` prefix, are kept for its own origin
+        only; returns the URL without them (what ReleaseKey.index_url holds).
+        ``user_chosen``: the user named this index (so a ``.netrc`` ``default`` entry may
+        go to it); raises InvalidIndexURL."""
         ...
 
 
