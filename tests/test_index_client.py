@@ -22,13 +22,13 @@ from lockcheck.errors import ConfigError
 from lockcheck.index import http
 from lockcheck.index.cache_first import CacheFirstIndex
 from lockcheck.index.client import IndexClient, json_api_base
-from lockcheck.index.http import HttpSettings
 from lockcheck.index.credentials import (
     Credentials,
     CredentialStore,
     netrc_credentials,
     split_credentials,
 )
+from lockcheck.index.http import HttpSettings
 from lockcheck.index.interface import LookupStatus, Release, ReleaseKey
 from lockcheck.index.responses import (
     ResponseError,

@@ -18,12 +18,12 @@ from pytest_httpserver import HTTPServer
 from werkzeug import Response
 
 from fake_index import FakeIndex, fake_digest, local_server
-from lockcheck.index.cache import ReleaseCache
 from lockcheck.index import http
+from lockcheck.index.cache import ReleaseCache
 from lockcheck.index.cache_first import CacheFirstIndex
 from lockcheck.index.client import IndexClient
-from lockcheck.index.http import HttpSettings
 from lockcheck.index.decoding import BoundedDecoder, DecodingError, TooLarge
+from lockcheck.index.http import HttpSettings
 from lockcheck.index.interface import LookupStatus, Release, ReleaseKey
 
 FOUND, FAILED = LookupStatus.FOUND, LookupStatus.FAILED

@@ -201,7 +201,9 @@ def ssl_context(settings: HttpSettings) -> ssl.SSLContext:
                 context.load_verify_locations(cafile=bundle)
         except (OSError, ssl.SSLError) as error:
             where = f"{setting}={bundle}"
-            raise ConfigError(_load_problem("the TLS certificates to trust", where, error)) from None
+            raise ConfigError(
+                _load_problem("the TLS certificates to trust", where, error)
+            ) from None
     if settings.client_cert:
         try:
             context.load_cert_chain(settings.client_cert)
