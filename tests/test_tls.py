@@ -13,34 +13,9 @@ from pytest_httpserver import HTTPServer
 from conftest import Result, run_cli
 from fake_index import FakeIndex, fake_digest, local_server
 from lockcheck.index.http import HttpSettings, ssl_context
-from support_tls import Pki, https_index, https_server, make_pki
+from support_tls import AMBIENT, Pki, https_index, https_server, make_pki
 
 WHEEL = "six-1.16.0-py2.py3-none-any.whl"
-AMBIENT = (
-    "PIP_CERT",
-    "PIP_CLIENT_CERT",
-    "PIP_PROXY",
-    "PIP_INDEX_URL",
-    "PIP_EXTRA_INDEX_URL",
-    "PIP_RETRIES",
-    "REQUESTS_CA_BUNDLE",
-    "SSL_CERT_FILE",
-    "SSL_CERT_DIR",
-    "UV_DEFAULT_INDEX",
-    "UV_INDEX_URL",
-    "UV_INDEX",
-    "UV_EXTRA_INDEX_URL",
-    "LOCKCHECK_TIMEOUT",
-    "LOCKCHECK_KEYRING_PROVIDER",
-    "HTTP_PROXY",
-    "HTTPS_PROXY",
-    "ALL_PROXY",
-    "NO_PROXY",
-    "http_proxy",
-    "https_proxy",
-    "all_proxy",
-    "no_proxy",
-)
 
 
 @pytest.fixture(autouse=True)

@@ -71,11 +71,13 @@ class FetchError(Exception):
         *,
         permanent: bool = False,
         unreachable: bool = False,
+        per_host: bool = False,
     ) -> None:
         text = f"{message} ({url})" if url else message
         super().__init__(redact(text))
         self.permanent = permanent
         self.unreachable = unreachable
+        self.per_host = per_host  # every URL on this host would fail the same way
 
 
 class _Retryable(Exception):
@@ -251,6 +253,9 @@ class Transport:
         self.settings = settings
         self.credentials = credentials
         self._down: dict[Origin, str] = {}  # hosts that could not be connected to, and why
+        # Hosts that refused the login or failed TLS verification: asking them again for
+        # every package would only repeat the answer (and, for logins, look like an attack).
+        self._refused: dict[Origin, str] = {}
         # HTTP requests sent so far: every attempt and every redirect hop counts once.
         self.requests_made = 0
 
@@ -287,6 +292,8 @@ class Transport:
         attempt = 0
         while True:
             attempt += 1
+            if where in self._refused:
+                raise FetchError(self._refused[where], permanent=True)
             if where in self._down:
                 raise FetchError(self._down[where], url, unreachable=True)
             try:
@@ -308,7 +315,14 @@ class Transport:
                     asked_keyring = True
                     attempt -= 1  # a new login is a new question, not a retry
                     continue
-                raise FetchError(_refusal(refused.status), refused.url, permanent=True) from None
+                error = FetchError(_refusal(refused.status), refused.url, permanent=True)
+                if where is not None:
+                    self._refused.setdefault(where, str(error))
+                raise error from None
+            except FetchError as error:
+                if error.permanent and error.per_host and where is not None:
+                    self._refused.setdefault(where, str(error))
+                raise
             except _Retryable as problem:
                 last = attempt >= (2 if isinstance(problem, _Unresolved) else attempts)
                 if last:
@@ -395,6 +409,7 @@ class Transport:
                     f"TLS certificate verification failed ({reason}); {TLS_HELP}",
                     url,
                     permanent=True,
+                    per_host=True,
                 )
         if any(isinstance(cause, socket.gaierror) for cause in causes):
             return _Unresolved("the host name does not resolve", unreachable=True)
