@@ -454,6 +454,69 @@ def test_connection_refused() -> None:
     assert release.error is not None and release.error.startswith("connection refused after 2")
 
 
+def test_refused_and_server_errors_say_whether_a_retry_can_help(server: HTTPServer) -> None:
+    index = demo_index(server)
+    index.add_file("other", "1.0", "other-1.0.tar.gz")
+    index.fail("demo", 503)
+    busy = fetch_one(client(retries=0), index.url, "demo", "1.0")
+    assert busy.status is FAILED and not busy.permanent
+    index.fail("*", 401)
+    refused = fetch_one(client(), index.url, "other", "1.0")
+    assert refused.status is FAILED and refused.permanent
+
+
+def test_a_refusing_host_is_asked_once_not_once_per_project(server: HTTPServer) -> None:
+    index = FakeIndex(server, "json")
+    keys = [ReleaseKey(index.url, f"pkg{i}", "1.0") for i in range(10)]
+    index.fail("*", 403)
+    results = client().fetch(keys)
+    assert all(r.status is FAILED and r.permanent for r in results.values())
+    assert all("HTTP 403" in str(r.error) for r in results.values())
+    assert index.count() == 1
+
+
+def test_a_name_that_does_not_resolve_is_asked_twice_quickly() -> None:
+    started = time.monotonic()
+    release = fetch_one(client(retries=5), "http://index.invalid/simple", "demo", "1.0")
+    assert release.status is FAILED and not release.permanent
+    assert str(release.error).startswith("the host name does not resolve after 2 attempts")
+    assert time.monotonic() - started < 3
+
+
+def test_an_unreachable_host_fails_at_once_afterwards(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(http, "BACKOFF", 0.2)
+    index_client = client(retries=2)
+    url = closed_port_url()
+    first = fetch_one(index_client, url, "demo", "1.0")
+    assert str(first.error).startswith("connection refused after 3 attempts")
+    started = time.monotonic()
+    results = index_client.fetch([ReleaseKey(url, f"pkg{i}", "1.0") for i in range(5)])
+    assert time.monotonic() - started < 0.2  # no backoff: the host is known to be down
+    assert all(str(r.error).startswith("connection refused after 3") for r in results.values())
+
+
+def test_keyring_is_asked_once_per_origin_after_a_refusal(
+    server: HTTPServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    log = tmp_path / "calls"
+    keyring = tmp_path / "keyring"
+    keyring.write_text(f'#!/bin/sh\necho "$@" >> {log}\nexit 1\n')
+    keyring.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{tmp_path}:/usr/bin:/bin")
+    index = FakeIndex(server, "json")
+    index.fail("*", 401)
+    keys = [ReleaseKey(index.url, f"pkg{i}", "1.0") for i in range(3)]
+    results = client(keyring=True).fetch(keys)
+    assert all(r.permanent for r in results.values())
+    host = index.base.split("://", 1)[1]
+    asked = log.read_text().splitlines()
+    assert asked == [
+        f"get {index.url} --mode creds",
+        f"get {host} --mode creds",
+        f"get http://{host} --mode creds",  # plain http: the scheme-qualified name too
+    ]
+
+
 @pytest.mark.parametrize(
     ("behaviour", "error"), [("reset", "connection reset"), ("truncate", "connection closed")]
 )
