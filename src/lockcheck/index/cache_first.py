@@ -20,8 +20,11 @@ from lockcheck.index.interface import (
     ProgressFn,
     Release,
     ReleaseKey,
-    read_cached,
 )
+
+# Published digests never change, but yanked status can: an older cached answer is asked
+# again (the design's hour).
+MAX_CACHE_AGE = 3600.0
 
 
 class CacheFirstIndex:
@@ -94,3 +97,25 @@ class CacheFirstIndex:
             for url, user_chosen, variables in self._registered:
                 self._client.add_credentials(url, user_chosen=user_chosen, variables=variables)
         return self._client
+
+
+def read_cached(
+    cache: CacheStore, keys: Sequence[ReleaseKey], max_age: float = MAX_CACHE_AGE
+) -> tuple[dict[ReleaseKey, Release], dict[ReleaseKey, float]]:
+    """The found releases younger than ``max_age`` (marked from_cache), and the ages of the
+    older ones. The cache only saves time: one that fails reads as empty."""
+    fresh: dict[ReleaseKey, Release] = {}
+    stale: dict[ReleaseKey, float] = {}
+    for key in keys:
+        try:
+            hit = cache.get(key)
+        except Exception:  # a broken cache must not fail a run
+            hit = None
+        if hit is None or hit[0].status is not LookupStatus.FOUND:
+            continue
+        release, age = hit
+        if age < max_age:
+            fresh[key] = replace(release, key=key, from_cache=True)
+        else:
+            stale[key] = age
+    return fresh, stale

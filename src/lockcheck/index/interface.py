@@ -4,7 +4,7 @@ every index implementation (the HTTP client, test doubles of the engine) provide
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from enum import Enum
 from types import MappingProxyType
 from typing import TYPE_CHECKING, NamedTuple, Protocol
@@ -72,10 +72,6 @@ class Release:
 
 ProgressFn = Callable[[int, int], None]
 
-# Published digests never change, but yanked status can: an older cached answer is asked
-# again (the design's hour).
-MAX_CACHE_AGE = 3600.0
-
 
 class CacheStore(Protocol):
     """What lookups need from a cache (``lockcheck.index.cache.ReleaseCache`` is one)."""
@@ -85,28 +81,6 @@ class CacheStore(Protocol):
         ...
 
     def put(self, release: Release) -> None: ...
-
-
-def read_cached(
-    cache: CacheStore, keys: Sequence[ReleaseKey], max_age: float = MAX_CACHE_AGE
-) -> tuple[dict[ReleaseKey, Release], dict[ReleaseKey, float]]:
-    """The found releases younger than ``max_age`` (marked from_cache), and the ages of the
-    older ones. The cache only saves time: one that fails reads as empty."""
-    fresh: dict[ReleaseKey, Release] = {}
-    stale: dict[ReleaseKey, float] = {}
-    for key in keys:
-        try:
-            hit = cache.get(key)
-        except Exception:  # a broken cache must not fail a run
-            hit = None
-        if hit is None or hit[0].status is not LookupStatus.FOUND:
-            continue
-        release, age = hit
-        if age < max_age:
-            fresh[key] = replace(release, key=key, from_cache=True)
-        else:
-            stale[key] = age
-    return fresh, stale
 
 
 class PackageIndex(Protocol):
