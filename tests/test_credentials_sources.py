@@ -260,3 +260,24 @@ def test_a_variables_login_goes_only_to_its_own_origin(
         assert elsewhere.requests, result.stderr
         assert all("authorization" not in r.headers for r in elsewhere.requests)
         assert any("authorization" in r.headers for r in index.requests)
+
+
+def test_requests_refused_at_once_all_use_the_keyrings_one_answer(
+    index: LoginIndex, keyring_log: Path
+) -> None:
+    """Several projects asked concurrently, all refused at first: the keyring is asked
+    once for the origin, and every lookup then succeeds with its answer."""
+    from lockcheck.index.client import IndexClient
+    from lockcheck.index.http import HttpSettings
+    from lockcheck.index.interface import LookupStatus, ReleaseKey
+
+    keys = []
+    for i in range(6):
+        for version in ("1.0", "2.0"):  # two versions: lookups that skip the probe
+            index.add_file(f"pkg{i}", version, f"pkg{i}-{version}.tar.gz")
+            keys.append(ReleaseKey(index.url, f"pkg{i}", version))
+    client = IndexClient(HttpSettings(retries=0, keyring=True))
+    results = client.fetch(keys)
+    assert all(r.status is LookupStatus.FOUND for r in results.values())
+    assert len(calls(keyring_log)) == 2  # the index URL, then host:port
+    assert index.refused >= 1

@@ -205,7 +205,7 @@ class CredentialStore:
         self._explicit: set[Origin] = set()  # from the URL or the index's variables
         self._user_chosen: set[Origin] = set()
         self._index_urls: dict[Origin, str] = {}  # the first index registered per origin
-        self._asked_keyring: set[Origin] = set()
+        self._keyring_answers: dict[Origin, bool] = {}  # did the keyring give a new login?
         self._lock = threading.Lock()
 
     def add(self, url: str, *, user_chosen: bool = False, variables: Sequence[str] = ()) -> str:
@@ -244,14 +244,14 @@ class CredentialStore:
         if not self._keyring or where is None or where not in self._index_urls:
             return False  # only an index's own origin, never a host it redirected to
         with self._lock:
-            if where in self._asked_keyring:
-                return False
-            self._asked_keyring.add(where)
-            known = self._by_origin.get(where)
-            found = keyring_credentials(
-                self._index_urls[where], known.username if known and known.username else None
-            )
-            if found is None or found == known:
-                return False
-            self._by_origin[where] = found
-            return True
+            # Requests refused at the same time all wait here for one answer, and all
+            # try again with it.
+            if where not in self._keyring_answers:
+                known = self._by_origin.get(where)
+                username = known.username if known and known.username else None
+                found = keyring_credentials(self._index_urls[where], username)
+                useful = found is not None and found != known
+                if useful:
+                    self._by_origin[where] = found
+                self._keyring_answers[where] = useful
+            return self._keyring_answers[where]
