@@ -24,7 +24,12 @@ def _isolated(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.setenv("PIP_CONFIG_FILE", "/dev/null")
     monkeypatch.setenv("LOCKCHECK_CACHE_DIR", str(tmp_path / "cache"))
     monkeypatch.setenv("NETRC", str(tmp_path / "no-netrc"))
-    monkeypatch.delenv("UV_CONFIG_FILE", raising=False)
+    for variable in ("UV_CONFIG_FILE", "UV_NO_CONFIG"):
+        monkeypatch.delenv(variable, raising=False)
+    # uv's user and system files: only what a test writes.
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config-home"))
+    monkeypatch.setenv("XDG_CONFIG_DIRS", str(tmp_path / "config-dirs"))
+    (tmp_path / ".git").mkdir()  # the repository's root: uv's project files stop here
 
 
 @pytest.fixture(scope="module")
@@ -136,3 +141,42 @@ def test_netrc_default_login_goes_to_the_users_extra_index_not_the_projects(
         assert project_index.requests
         assert all("authorization" not in r.headers for r in project_index.requests)
     assert public.requests and all("authorization" in r.headers for r in public.requests)
+
+
+def test_the_project_is_found_above_the_exported_file(
+    public: FakeIndex, private: FakeIndex, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PIP_INDEX_URL", public.url)
+    (tmp_path / "pyproject.toml").write_text(
+        f'[project]\nname = "app"\nversion = "0"\n\n[[tool.uv.index]]\nurl = "{private.url}"\n'
+    )
+    (tmp_path / "requirements").mkdir()
+    result = verify(exported(tmp_path / "requirements"))
+    assert result.exit_code == 0, result.stdout + result.stderr
+    assert result.json["summary"]["verified"] == 1
+
+
+@pytest.mark.parametrize("where", ["user", "UV_CONFIG_FILE"])
+def test_uv_toml_outside_the_project(
+    where: str,
+    public: FakeIndex,
+    private: FakeIndex,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("PIP_INDEX_URL", public.url)
+    config = (
+        tmp_path / "config-home" / "uv" / "uv.toml" if where == "user" else tmp_path / "ci.toml"
+    )
+    config.parent.mkdir(parents=True, exist_ok=True)
+    config.write_text(f'extra-index-url = ["{private.url}"]\n')
+    if where == "UV_CONFIG_FILE":
+        monkeypatch.setenv("UV_CONFIG_FILE", str(config))
+    project = tmp_path / "project"
+    project.mkdir()
+    result = verify(exported(project))
+    assert result.exit_code == 0, result.stdout + result.stderr
+    assert result.json["summary"]["verified"] == 1
+    # UV_NO_CONFIG switches uv's files off, here as in uv.
+    monkeypatch.setenv("UV_NO_CONFIG", "1")
+    assert [f["code"] for f in verify(exported(project)).json["findings"]] == ["LC303"]

@@ -77,18 +77,19 @@ def fallback_for(lock: Lockfile, environ: Mapping[str, str] | None = None) -> Fa
     installer = installer_index(env)
     pip_extras = pip.get("extra-index-url", "").split()
     from_env = uv_indexes_from_environment()
-    project = uv_indexes(os.path.dirname(os.path.abspath(lock.path)), env.get("UV_CONFIG_FILE"))
-    uv_default = next((i.url for i in project if i.default), None)
+    project, users = uv_indexes(os.path.dirname(os.path.abspath(lock.path)))
+    configured = (*from_env, *project, *users)
+    uv_default = next((i.url for i in configured if i.default), None)
     primary = installer or uv_default or pip_default_index()
-    extras = [*pip_extras, *(i.url for i in from_env), *(i.url for i in project if not i.default)]
+    extras = [*pip_extras, *(i.url for i in configured if not i.default)]
     # A local directory (file://) pip reads from disk: no index API to ask, nothing to add.
     extras = [u for u in extras if u.lower().startswith(("http://", "https://"))]
-    chosen = {u for u in (installer, *pip_extras, *(i.url for i in from_env)) if u}
+    chosen = {u for u in (installer, *pip_extras, *(i.url for i in (*from_env, *users))) if u}
     return Fallback(
         primary,
         tuple(dict.fromkeys(u for u in extras if u != primary)),
         frozenset(chosen),
-        (*from_env, *project),
+        configured,
     )
 
 

@@ -1,6 +1,6 @@
-"""uv's index settings for a project: ``[[tool.uv.index]]`` in pyproject.toml, or uv.toml
-(``[[index]]``, ``index-url``, ``extra-index-url``) beside it, which uv prefers when both
-exist, and the file ``UV_CONFIG_FILE`` names.
+"""uv's index settings: ``[[tool.uv.index]]`` in a project's pyproject.toml, or its uv.toml
+(``[[index]]``, ``index-url``, ``extra-index-url``), which uv prefers when both exist; the
+user's and the system's uv.toml; or the one file ``UV_CONFIG_FILE`` names.
 
 They serve two purposes: a lock that records no index (``uv export`` without
 ``--emit-index-url``) is verified against the indexes uv would use, and a named index's
@@ -9,6 +9,7 @@ login is found in ``UV_INDEX_<NAME>_USERNAME`` / ``_PASSWORD``, as uv finds it.
 
 from __future__ import annotations
 
+import contextlib
 import os
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -26,21 +27,45 @@ class UvIndex(NamedTuple):
     default: bool = False  # replaces the default index
 
 
-def uv_indexes(directory: str, config_file: str | None = None) -> tuple[UvIndex, ...]:
-    """The indexes uv's configuration for ``directory`` names, in uv's order (the default
-    index, if named, last). ``config_file``: ``UV_CONFIG_FILE``, read first."""
+def uv_indexes(directory: str) -> tuple[tuple[UvIndex, ...], tuple[UvIndex, ...]]:
+    """The indexes uv's configuration names for a lock in ``directory``: (the project's,
+    the user's and the system's). The project's come from the nearest directory at or
+    above ``directory`` with a uv.toml or pyproject.toml, not above the repository's root
+    (a project's files are not trusted as the user's own: a pull request can edit them).
+    ``UV_CONFIG_FILE`` replaces both; ``UV_NO_CONFIG`` switches every file off."""
+    if os.environ.get("UV_NO_CONFIG", "").strip() not in ("", "0", "false"):
+        return (), ()
+    explicit = os.environ.get("UV_CONFIG_FILE", "").strip()
+    if explicit:
+        return (), tuple(_from_table(_toml(explicit)))
+    return _project(Path(os.path.abspath(directory))), _user_and_system()
+
+
+def _project(start: Path) -> tuple[UvIndex, ...]:
+    for directory in (start, *start.parents):
+        uv_toml, pyproject = directory / "uv.toml", directory / "pyproject.toml"
+        if uv_toml.is_file():
+            return tuple(_from_table(_toml(str(uv_toml))))
+        if pyproject.is_file():
+            tool = _toml(str(pyproject)).get("tool")
+            uv = tool.get("uv") if isinstance(tool, dict) else None
+            return tuple(_from_table(uv)) if isinstance(uv, dict) else ()
+        if (directory / ".git").exists():
+            return ()
+    return ()
+
+
+def _user_and_system() -> tuple[UvIndex, ...]:
+    files: list[Path] = []
+    config_home = os.environ.get("XDG_CONFIG_HOME")
+    with contextlib.suppress(RuntimeError):  # no home directory: no user file
+        files.append(Path(config_home or Path.home() / ".config") / "uv" / "uv.toml")
+    dirs = os.environ.get("XDG_CONFIG_DIRS") or "/etc/xdg"
+    files += [Path(d) / "uv" / "uv.toml" for d in dirs.split(os.pathsep) if d]
+    files.append(Path("/etc/uv/uv.toml"))
     found: list[UvIndex] = []
-    if config_file:
-        found += _from_table(_toml(config_file))
-    project = Path(directory)
-    uv_toml = project / "uv.toml"
-    if uv_toml.is_file():
-        found += _from_table(_toml(str(uv_toml)))
-    else:
-        tool = _toml(str(project / "pyproject.toml")).get("tool")
-        uv = tool.get("uv") if isinstance(tool, dict) else None
-        if isinstance(uv, dict):
-            found += _from_table(uv)
+    for file in files:
+        found += _from_table(_toml(str(file)))
     return tuple(found)
 
 
