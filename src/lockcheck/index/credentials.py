@@ -152,7 +152,7 @@ def keyring_credentials(index_url: str, username: str | None) -> Credentials | N
     parts = urlsplit(index_url)
     if not parts.hostname:
         return None
-    host = parts.hostname if parts.port is None else f"{parts.hostname}:{parts.port}"
+    host = parts.netloc.rpartition("@")[2]  # host[:port] as written ([::1]:8080 too)
     services = [index_url, host]
     if parts.scheme != "https":
         services.append(f"{parts.scheme}://{host}")
