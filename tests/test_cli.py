@@ -338,8 +338,11 @@ def test_offline_check_imports_no_network_or_index_code(write: Writer) -> None:
     imported = {line.rsplit("|", 1)[-1].strip() for line in result.stderr.splitlines()}
     for module in (
         "httpx",
+        "truststore",
         "lockcheck.index.client",
+        "lockcheck.index.http",
         "lockcheck.index.interface",
+        "lockcheck.index.pipconfig",
         "pip_requirements_parser",
         "sqlite3",
     ):

@@ -19,6 +19,8 @@ from pytest_httpserver import HTTPServer
 import lockcheck
 from fake_index import FakeIndex, RawServer, closed_port_url, fake_digest, local_server
 from lockcheck.errors import ConfigError
+from lockcheck.index import http
+from lockcheck.index.cache_first import CacheFirstIndex
 from lockcheck.index.client import IndexClient, json_api_base
 from lockcheck.index.credentials import (
     Credentials,
@@ -26,6 +28,7 @@ from lockcheck.index.credentials import (
     netrc_credentials,
     split_credentials,
 )
+from lockcheck.index.http import HttpSettings
 from lockcheck.index.interface import LookupStatus, Release, ReleaseKey
 from lockcheck.index.responses import (
     ResponseError,
@@ -75,18 +78,23 @@ def _no_ambient_settings(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Non
     monkeypatch.setenv("NETRC", str(tmp_path / "no-netrc"))
     for proxy in ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "http_proxy", "https_proxy"):
         monkeypatch.delenv(proxy, raising=False)
+    # The transport's waits between attempts, made short: no test waits on backoff.
+    monkeypatch.setattr(http, "BACKOFF", 0.01)
 
 
-def client(**overrides: object) -> IndexClient:
+def client(*, credentials: tuple[str, ...] = (), **overrides: object) -> IndexClient:
     """Quick to give up: tests wait milliseconds, not seconds."""
-    settings: dict[str, object] = {
-        "retries": 2,
-        "backoff": 0.01,
-        "connect_timeout": 1.0,
-        "read_timeout": 2.0,
-    }
+    settings: dict[str, object] = {"retries": 2, "connect_timeout": 1.0, "read_timeout": 2.0}
     settings.update(overrides)
-    return IndexClient(**settings)  # type: ignore[arg-type]
+    made = IndexClient(HttpSettings(**settings))  # type: ignore[arg-type]
+    for url in credentials:
+        made.add_credentials(url)
+    return made
+
+
+def cached(cache: object, **overrides: object) -> CacheFirstIndex:
+    """The cache's one owner, in front of a quick client."""
+    return CacheFirstIndex(lambda: client(**overrides), cache)  # type: ignore[arg-type]
 
 
 def demo_index(server: HTTPServer, mode: str = "json", **kwargs: str) -> FakeIndex:
@@ -341,20 +349,22 @@ def test_server_errors_forever_fail(server: HTTPServer) -> None:
     assert index.count() == 4
 
 
-def test_retry_after_is_honoured(server: HTTPServer) -> None:
+def test_retry_after_is_honoured(server: HTTPServer, monkeypatch: pytest.MonkeyPatch) -> None:
     index = demo_index(server)
+    monkeypatch.setattr(http, "BACKOFF", 0.0)
     index.fail("demo", 429, times=1, headers={"Retry-After": "1"})
-    release = fetch_one(client(backoff=0.0), index.url, "demo", "1.0")
+    release = fetch_one(client(), index.url, "demo", "1.0")
     assert release.status is FOUND
     first, second = index.requests
     assert second.started - first.started >= 0.95
 
 
-def test_retry_after_is_capped(server: HTTPServer) -> None:
+def test_retry_after_is_capped(server: HTTPServer, monkeypatch: pytest.MonkeyPatch) -> None:
     index = demo_index(server)
     index.fail("demo", 503, times=1, headers={"Retry-After": "3600"})
     started = time.monotonic()
-    release = fetch_one(client(max_retry_after=0.1), index.url, "demo", "1.0")
+    monkeypatch.setattr(http, "MAX_RETRY_AFTER", 0.1)
+    release = fetch_one(client(), index.url, "demo", "1.0")
     assert release.status is FOUND
     assert time.monotonic() - started < 2
 
@@ -375,14 +385,15 @@ def test_slow_server_times_out(server: HTTPServer) -> None:
 
 def test_timeout_from_environment(server: HTTPServer, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("LOCKCHECK_TIMEOUT", "0.2")
+    monkeypatch.setenv("PIP_RETRIES", "0")  # pip's own setting: lockcheck retries as pip does
     index = demo_index(server)
     index.delay("demo", 1.0)
-    release = fetch_one(IndexClient(retries=0), index.url, "demo", "1.0")
+    release = fetch_one(IndexClient(HttpSettings.from_environment()), index.url, "demo", "1.0")
     assert release.status is FAILED and release.error is not None
     assert release.error.startswith("read timeout (0.2 s) (")
     monkeypatch.setenv("LOCKCHECK_TIMEOUT", "soon")
     with pytest.raises(ConfigError, match="LOCKCHECK_TIMEOUT"):
-        IndexClient()
+        HttpSettings.from_environment()
 
 
 @pytest.mark.parametrize(
@@ -426,13 +437,14 @@ def test_other_statuses_fail_without_retry(server: HTTPServer, status: int) -> N
     assert index.count() == 1
 
 
-def test_body_over_the_limit_fails(server: HTTPServer) -> None:
+def test_body_over_the_limit_fails(server: HTTPServer, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(http, "MAX_BODY", 100)
     index = demo_index(server)
-    release = fetch_one(client(max_body=100), index.url, "demo", "1.0")
+    release = fetch_one(client(), index.url, "demo", "1.0")
     assert release.status is FAILED
     assert str(release.error).startswith("response larger than 100 bytes (")
     index.respond_raw("demo", b"x" * 500, chunked=True)  # no Content-Length to go by
-    release = fetch_one(client(max_body=100), index.url, "demo", "1.0")
+    release = fetch_one(client(), index.url, "demo", "1.0")
     assert str(release.error).startswith("response larger than 100 bytes (")
 
 
@@ -440,6 +452,69 @@ def test_connection_refused() -> None:
     release = fetch_one(client(retries=1), closed_port_url(), "demo", "1.0")
     assert release.status is FAILED
     assert release.error is not None and release.error.startswith("connection refused after 2")
+
+
+def test_refused_and_server_errors_say_whether_a_retry_can_help(server: HTTPServer) -> None:
+    index = demo_index(server)
+    index.add_file("other", "1.0", "other-1.0.tar.gz")
+    index.fail("demo", 503)
+    busy = fetch_one(client(retries=0), index.url, "demo", "1.0")
+    assert busy.status is FAILED and not busy.permanent
+    index.fail("*", 401)
+    refused = fetch_one(client(), index.url, "other", "1.0")
+    assert refused.status is FAILED and refused.permanent
+
+
+def test_a_refusing_host_is_asked_once_not_once_per_project(server: HTTPServer) -> None:
+    index = FakeIndex(server, "json")
+    keys = [ReleaseKey(index.url, f"pkg{i}", "1.0") for i in range(10)]
+    index.fail("*", 403)
+    results = client().fetch(keys)
+    assert all(r.status is FAILED and r.permanent for r in results.values())
+    assert all("HTTP 403" in str(r.error) for r in results.values())
+    assert index.count() == 1
+
+
+def test_a_name_that_does_not_resolve_is_asked_twice_quickly() -> None:
+    started = time.monotonic()
+    release = fetch_one(client(retries=5), "http://index.invalid/simple", "demo", "1.0")
+    assert release.status is FAILED and not release.permanent
+    assert str(release.error).startswith("the host name does not resolve after 2 attempts")
+    assert time.monotonic() - started < 3
+
+
+def test_an_unreachable_host_fails_at_once_afterwards(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(http, "BACKOFF", 0.2)
+    index_client = client(retries=2)
+    url = closed_port_url()
+    first = fetch_one(index_client, url, "demo", "1.0")
+    assert str(first.error).startswith("connection refused after 3 attempts")
+    started = time.monotonic()
+    results = index_client.fetch([ReleaseKey(url, f"pkg{i}", "1.0") for i in range(5)])
+    assert time.monotonic() - started < 0.2  # no backoff: the host is known to be down
+    assert all(str(r.error).startswith("connection refused after 3") for r in results.values())
+
+
+def test_keyring_is_asked_once_per_origin_after_a_refusal(
+    server: HTTPServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    log = tmp_path / "calls"
+    keyring = tmp_path / "keyring"
+    keyring.write_text(f'#!/bin/sh\necho "$@" >> {log}\nexit 1\n')
+    keyring.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{tmp_path}:/usr/bin:/bin")
+    index = FakeIndex(server, "json")
+    index.fail("*", 401)
+    keys = [ReleaseKey(index.url, f"pkg{i}", "1.0") for i in range(3)]
+    results = client(keyring=True).fetch(keys)
+    assert all(r.permanent for r in results.values())
+    host = index.base.split("://", 1)[1]
+    asked = log.read_text().splitlines()
+    assert asked == [
+        f"get {index.url} --mode creds",
+        f"get {host} --mode creds",
+        f"get http://{host} --mode creds",  # plain http: the scheme-qualified name too
+    ]
 
 
 @pytest.mark.parametrize(
@@ -472,7 +547,7 @@ def test_credentials_go_only_to_their_own_origin(
     elsewhere = demo_index(other_server)
     index.redirect("/pypi/demo/1.0/json", f"{elsewhere.base}/pypi/demo/1.0/json")
     secret_url = index.url.replace("http://", "http://alice:s3cret@")
-    release = fetch_one(client(credentials=[secret_url]), index.url, "demo", "1.0")
+    release = fetch_one(client(credentials=(secret_url,)), index.url, "demo", "1.0")
     assert release.status is FOUND
     assert (
         index.requests[0].headers["authorization"] == Credentials("alice", "s3cret").authorization()
@@ -493,7 +568,7 @@ def test_credentials_do_not_follow_to_another_host(server: HTTPServer) -> None:
         assert elsewhere.base.startswith("http://127.0.0.2:")
         index.redirect("/pypi/demo/1.0/json", f"{elsewhere.base}/pypi/demo/1.0/json")
         secret = index.url.replace("http://", "http://alice:s3cret@")
-        assert fetch_one(client(credentials=[secret]), index.url, "demo", "1.0").status is FOUND
+        assert fetch_one(client(credentials=(secret,)), index.url, "demo", "1.0").status is FOUND
         assert "authorization" in index.requests[0].headers
         assert "authorization" not in elsewhere.requests[0].headers
 
@@ -514,7 +589,7 @@ def test_credentials_never_appear_in_errors(server: HTTPServer) -> None:
     secret_url = index.url.replace("http://", "http://alice:s3cret@")
     # Even a key that (against the contract) carries them.
     for url in (index.url, secret_url):
-        release = fetch_one(client(credentials=[secret_url], retries=0), url, "demo", "1.0")
+        release = fetch_one(client(credentials=(secret_url,), retries=0), url, "demo", "1.0")
         assert release.status is FAILED
         assert "s3cret" not in str(release.error) and "alice" not in str(release.error)
     assert repr(Credentials("alice", "s3cret")).count("s3cret") == 0
@@ -530,9 +605,6 @@ def test_netrc_credentials(
     assert fetch_one(client(), index.url, "demo", "1.0").status is FOUND
     expected = Credentials("bob", "hunter2").authorization()
     assert index.requests[0].headers["authorization"] == expected
-    index.reset_log()
-    fetch_one(client(use_netrc=False), index.url, "demo", "1.0")
-    assert "authorization" not in index.requests[0].headers
 
 
 def test_user_agent_names_lockcheck_and_its_version(server: HTTPServer) -> None:
@@ -623,12 +695,12 @@ def test_warm_cache_makes_no_requests(server: HTTPServer) -> None:
     index = demo_index(server)
     cache = DictCache()
     keys = [ReleaseKey(index.url, "demo", "1.0"), ReleaseKey(index.url, "demo", "3.0")]
-    cold = client(cache=cache).fetch(keys)
+    cold = cached(cache).fetch(keys)
     assert [r.status for r in cold.values()] == [FOUND, NO_VERSION]
     assert [r.key for r in cache.puts] == [keys[0]]  # NO_VERSION is not cached
     assert not cache.puts[0].from_cache
     index.reset_log()
-    warm = client(cache=cache).fetch(keys[:1])
+    warm = cached(cache).fetch(keys[:1])
     assert warm[keys[0]].from_cache and warm[keys[0]].files == cold[keys[0]].files
     assert index.count() == 0
 
@@ -638,7 +710,7 @@ def test_fresh_bypasses_the_cache(server: HTTPServer) -> None:
     cache = DictCache()
     key = ReleaseKey(index.url, "demo", "1.0")
     cache.entries[key] = (Release(key, FOUND, files=()), 10.0)
-    release = client(cache=cache).fetch([key], fresh=True)[key]
+    release = cached(cache).fetch([key], fresh=True)[key]
     assert not release.from_cache and len(release.files) == 2
     assert index.count() == 1 and cache.puts == [release]
 
@@ -649,7 +721,7 @@ def test_stale_entry_is_refetched(server: HTTPServer) -> None:
     key = ReleaseKey(index.url, "demo", "1.0")
     cache.entries[key] = (Release(key, FOUND, files=()), 7200.0)
     index.yank("demo", "1.0", "since yanked")
-    release = client(cache=cache).fetch([key])[key]
+    release = cached(cache).fetch([key])[key]
     assert release.yanked and not release.from_cache
     assert cache.puts == [release]
 
@@ -660,7 +732,7 @@ def test_stale_entry_with_failed_refetch_fails_closed(server: HTTPServer) -> Non
     cache = DictCache()
     key = ReleaseKey(index.url, "demo", "1.0")
     cache.entries[key] = (Release(key, FOUND, files=()), 7200.0)
-    release = client(cache=cache, retries=0).fetch([key])[key]
+    release = cached(cache, retries=0).fetch([key])[key]
     assert release.status is FAILED
     assert "HTTP 503" in str(release.error) and "too old to trust" in str(release.error)
     assert cache.puts == []
@@ -675,7 +747,7 @@ def test_broken_cache_is_only_a_miss(server: HTTPServer) -> None:
             raise OSError("disk on fire")
 
     index = demo_index(server)
-    assert fetch_one(client(cache=Broken()), index.url, "demo", "1.0").status is FOUND
+    assert fetch_one(cached(Broken()), index.url, "demo", "1.0").status is FOUND
 
 
 # --- pure parts: responses, credentials -----------------------------------------------
@@ -765,7 +837,7 @@ def test_split_credentials_and_origins(tmp_path: Path) -> None:
         "https://idx.example.test/simple",
         None,
     )
-    store = CredentialStore(use_netrc=False)
+    store = CredentialStore()  # NETRC names no file here
     store.add("https://tok@idx.example.test/simple")
     assert store.for_url("https://idx.example.test:443/pypi/x/json") == Credentials("tok", "")
     for other in (
@@ -786,7 +858,7 @@ def test_split_credentials_and_origins(tmp_path: Path) -> None:
 
 def test_jobs_must_be_positive() -> None:
     with pytest.raises(ConfigError):
-        IndexClient(jobs=0)
+        HttpSettings(jobs=0)
 
 
 JSON_VALUES = st.recursive(

@@ -18,9 +18,12 @@ from pytest_httpserver import HTTPServer
 from werkzeug import Response
 
 from fake_index import FakeIndex, fake_digest, local_server
+from lockcheck.index import http
 from lockcheck.index.cache import ReleaseCache
+from lockcheck.index.cache_first import CacheFirstIndex
 from lockcheck.index.client import IndexClient
 from lockcheck.index.decoding import BoundedDecoder, DecodingError, TooLarge
+from lockcheck.index.http import HttpSettings
 from lockcheck.index.interface import LookupStatus, Release, ReleaseKey
 
 FOUND, FAILED = LookupStatus.FOUND, LookupStatus.FAILED
@@ -45,18 +48,14 @@ def _no_ambient_settings(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Non
     monkeypatch.setenv("NETRC", str(tmp_path / "no-netrc"))
     for proxy in ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "http_proxy", "https_proxy"):
         monkeypatch.delenv(proxy, raising=False)
+    monkeypatch.setattr(http, "BACKOFF", 0.01)  # no test waits on the production backoff
 
 
 def quick_client(**overrides: object) -> IndexClient:
-    """Every wait the production client has, made short through its own constructor."""
-    settings: dict[str, object] = {
-        "retries": 1,
-        "backoff": 0.01,
-        "connect_timeout": 1.0,
-        "read_timeout": 2.0,
-    }
+    """Every wait the production client has, made short through its settings."""
+    settings: dict[str, object] = {"retries": 1, "connect_timeout": 1.0, "read_timeout": 2.0}
     settings.update(overrides)
-    return IndexClient(**settings)  # type: ignore[arg-type]
+    return IndexClient(HttpSettings(**settings))  # type: ignore[arg-type]
 
 
 def fetch_one(index_client: IndexClient, url: str, name: str, version: str) -> Release:
@@ -79,7 +78,10 @@ def bomb() -> bytes:
     return _gzip_twice(256 * MIB)  # a few KB on the wire
 
 
-def test_gzip_gzip_bomb_fails_without_expanding(server: HTTPServer, bomb: bytes) -> None:
+def test_gzip_gzip_bomb_fails_without_expanding(
+    server: HTTPServer, bomb: bytes, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(http, "MAX_BODY", MIB)
     assert len(bomb) < 64 * 1024
     headers = {"Content-Encoding": "gzip, gzip"}
     server.expect_request("/pypi/demo/1.0/json").respond_with_response(
@@ -88,7 +90,7 @@ def test_gzip_gzip_bomb_fails_without_expanding(server: HTTPServer, bomb: bytes)
     url = server.url_for("/simple")
     tracemalloc.start()
     try:
-        release = fetch_one(quick_client(max_body=MIB), url, "demo", "1.0")
+        release = fetch_one(quick_client(), url, "demo", "1.0")
         _, peak = tracemalloc.get_traced_memory()
     finally:
         tracemalloc.stop()
@@ -221,7 +223,7 @@ def test_deadline_must_be_positive() -> None:
     from lockcheck.errors import ConfigError
 
     with pytest.raises(ConfigError):
-        IndexClient(deadline=0)
+        HttpSettings(deadline=0)
 
 
 # --- 17: cache rows dated in the future are not trusted ---------------------------------
@@ -259,7 +261,7 @@ def test_future_row_is_fetched_again(server: HTTPServer, tmp_path: Path) -> None
         clock.now += 86400 * 400
         cache.put(planted)
         clock.now -= 86400 * 400
-        release = quick_client(cache=cache).fetch([key])[key]
+        release = CacheFirstIndex(quick_client, cache).fetch([key])[key]
     assert release.status is FOUND and not release.from_cache
     assert [f.digests["sha256"] for f in release.files] == [
         fake_digest("demo-1.0-py3-none-any.whl")
@@ -344,7 +346,8 @@ def test_malformed_index_url_is_exit_2_and_other_files_still_reported(
     expected = (
         f"requirements.txt:1: error: invalid index URL '{bad}': not a valid URL (host or port)"
         if where == "lockfile"
-        else f"requirements.txt: error: --verify: invalid index URL {bad}: Invalid IPv6 URL"
+        else f"requirements.txt: error: --verify: invalid index URL {bad}: Invalid IPv6 URL; "
+        "correct --index-url, the config's index-url or the index the lock records"
     )
     assert lines == [expected]
     assert "LC001" in result.stdout and "other.txt" in result.stdout

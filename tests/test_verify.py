@@ -20,6 +20,7 @@ from pytest_httpserver import HTTPServer
 
 from conftest import FIXTURES, Result, run_cli
 from fake_index import FakeIndex, RawServer, closed_port_url, fake_digest, local_server
+from lockcheck.index import http
 from lockcheck.model import SourceKind
 from lockcheck.parsers import detect_format, parse_lockfile
 
@@ -44,6 +45,7 @@ def _isolated(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.setenv("LOCKCHECK_CACHE_DIR", str(tmp_path / "cache"))
     monkeypatch.setenv("NETRC", str(tmp_path / "no-netrc"))
     monkeypatch.setenv("LOCKCHECK_TIMEOUT", "5")
+    monkeypatch.setattr(http, "BACKOFF", 0.01)  # no test waits on the production backoff
     for variable in (
         "PIP_INDEX_URL",
         "UV_DEFAULT_INDEX",
@@ -469,7 +471,8 @@ def test_verify_in_a_real_process_has_no_traceback(server: HTTPServer) -> None:
         capture_output=True,
         text=True,
         timeout=120,
-        env={**os.environ, "LOCKCHECK_TIMEOUT": "2"},
+        # pip's retries setting, read as pip reads it: no waiting on the backoff here.
+        env={**os.environ, "LOCKCHECK_TIMEOUT": "2", "PIP_RETRIES": "0"},
     )
     assert proc.returncode == 3
     assert "Traceback" not in proc.stderr

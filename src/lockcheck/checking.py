@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
-from lockcheck.config import Overrides, Settings, find_config, load_settings
+from lockcheck.config import KEYRING_PROVIDERS, Overrides, Settings, find_config, load_settings
 from lockcheck.discover import Target, scan
 from lockcheck.engine import in_tree_notes, matching_codes, run
 from lockcheck.errors import ConfigError, LockcheckError
@@ -51,6 +52,7 @@ class CheckRequest(NamedTuple):
     reports: tuple[tuple[str, Path], ...] = ()  # (format, file): more reports, same run
     color: str = "auto"  # auto | always | never, for text on standard output
     verbose: bool = False  # say on stderr which configuration governs each lockfile
+    keyring_provider: str | None = None  # "disabled" or "subprocess"; None: as configured
 
 
 class SettingsResolver:
@@ -122,7 +124,11 @@ def execute(request: CheckRequest) -> int:
         where = " ".join(searched)
         errors.append(ErrorEntry.of(where, None, f"no lockfiles found under {where}"))
     try:
-        index = _index_client(request) if request.verify else None
+        index = (
+            _index_client(request, _keyring_wanted(request, resolver, targets))
+            if request.verify
+            else None
+        )
     except LockcheckError as exc:
         return _usage(str(exc))
     progress = ProgressBar.for_terminal(sys.stderr, request.progress) if index else None
@@ -217,7 +223,29 @@ def _say_configs(targets: list[Target], resolver: SettingsResolver, request: Che
         sys.stderr.write(f"lockcheck: {safe(display_path(target.path))}: config {safe(which)}\n")
 
 
-def _index_client(request: CheckRequest) -> PackageIndex:
+KEYRING_ENV = "LOCKCHECK_KEYRING_PROVIDER"
+
+
+def _keyring_wanted(
+    request: CheckRequest, resolver: SettingsResolver, targets: Sequence[Target]
+) -> bool:
+    """--keyring-provider, else $LOCKCHECK_KEYRING_PROVIDER, else any configuration's
+    ``keyring-provider``: whether to ask the ``keyring`` command for index logins."""
+    chosen = request.keyring_provider or os.environ.get(KEYRING_ENV, "").strip() or None
+    if chosen is not None and chosen not in KEYRING_PROVIDERS:
+        raise ConfigError(f"{KEYRING_ENV}={chosen}: expected one of {', '.join(KEYRING_PROVIDERS)}")
+    if chosen is not None:
+        return chosen == "subprocess"
+    for target in targets:
+        try:
+            if resolver(target.path).keyring_provider == "subprocess":
+                return True
+        except ConfigError:
+            continue  # reported when that file is checked
+    return False
+
+
+def _index_client(request: CheckRequest, keyring: bool) -> PackageIndex:
     from lockcheck.index.cache import ReleaseCache
     from lockcheck.index.cache_first import CacheFirstIndex
 
@@ -225,8 +253,11 @@ def _index_client(request: CheckRequest) -> PackageIndex:
 
     def http_client() -> PackageIndex:
         from lockcheck.index.client import IndexClient
+        from lockcheck.index.http import HttpSettings
 
-        return IndexClient(jobs=request.jobs or DEFAULT_JOBS, cache=cache)
+        return IndexClient(
+            HttpSettings.from_environment(jobs=request.jobs or DEFAULT_JOBS, keyring=keyring)
+        )
 
     if cache is None:
         return http_client()

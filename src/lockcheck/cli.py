@@ -37,6 +37,11 @@ class Color(str, Enum):
     never = "never"
 
 
+class KeyringProvider(str, Enum):
+    disabled = "disabled"
+    subprocess = "subprocess"
+
+
 class FailOn(str, Enum):
     error = "error"
     warning = "warning"
@@ -170,6 +175,15 @@ def check(
             "--verbose", "-v", help="Say on stderr which configuration governs each lockfile."
         ),
     ] = False,
+    keyring_provider: Annotated[
+        KeyringProvider | None,
+        typer.Option(
+            "--keyring-provider",
+            help="subprocess: ask the `keyring` command for index logins, as uv and pip do "
+            "(default: $LOCKCHECK_KEYRING_PROVIDER, or the config's keyring-provider).",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """Check lockfiles (files, or directories searched for lockfiles)."""
     from lockcheck.checking import CheckRequest, execute
@@ -193,6 +207,7 @@ def check(
         reports=tuple(_report(value) for value in report or ()),
         color=color.value,
         verbose=verbose,
+        keyring_provider=keyring_provider.value if keyring_provider else None,
     )
     raise typer.Exit(execute(request))
 

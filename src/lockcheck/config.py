@@ -37,7 +37,9 @@ _KEYS = {
     "waiver",
     "waiver-max-days",
     "typosquat-allow",
+    "keyring-provider",
 }
+KEYRING_PROVIDERS = ("disabled", "subprocess")
 _WAIVER_KEYS = {"code", "package", "path", "reason", "expires"}
 _PRIVATE_KEYS = {"packages", "index"}
 
@@ -81,6 +83,8 @@ class Settings:
     index_url_by_user: bool = False
     # What an in-tree configuration switched off or redirected, for the report to say.
     notes: tuple[Note, ...] = ()
+    # "subprocess": ask the `keyring` command for index logins (--keyring-provider).
+    keyring_provider: str | None = None
 
     @property
     def base_dir(self) -> Path:
@@ -227,6 +231,10 @@ def _settings_from_table(
     allow = strings("typosquat-allow")
     if allow is not None:
         changes["typosquat_allow"] = tuple(normalize_name(name.strip()) for name in allow)
+    provider = string("keyring-provider")
+    if provider is not None and provider not in KEYRING_PROVIDERS:
+        raise bad("keyring-provider", f"must be one of {', '.join(KEYRING_PROVIDERS)}")
+    changes["keyring_provider"] = provider
 
     overrides = table.get("severity", {})
     if not isinstance(overrides, dict):

@@ -90,7 +90,8 @@ class Source:
 
     ``url`` is the index URL for a registry package (None when the lock does not say), the
     archive or repository URL, or the path for local sources. For VCS sources ``reference``
-    is the requested branch/tag/rev and ``commit`` the full commit id when one is recorded.
+    is the requested branch/tag/rev and ``commit`` the full commit id when one is recorded;
+    for a poetry registry source, ``reference`` is the source's name.
     """
 
     kind: SourceKind

@@ -41,17 +41,14 @@ def lookup(
 ) -> IndexSnapshot | None:
     """Ask the index about every release; None (and an error) when no index is known.
     Packages whose files no index serves are not asked about: ``notes`` says so."""
-    fallback: str | None = None
-    installer: str | None = None
-    fallback_known = False
     assignments: dict[EntryKey, tuple[ReleaseKey, ...]] = {}
     for settings, lock in pairs:
+        fallback: resolve.Fallback | None = None
         for package in lock.packages:
             if not resolve.needs_verification(package):
                 continue
-            if not fallback_known:
-                installer = resolve.installer_index()
-                fallback, fallback_known = installer or resolve.pip_default_index(), True
+            if fallback is None:
+                fallback = resolve.fallback_for(lock)
             indexes = resolve.candidate_indexes(lock, package, settings, fallback)
             elsewhere = _served_elsewhere(package, indexes)
             if elsewhere is not None:
@@ -73,7 +70,8 @@ def lookup(
                 error = ErrorEntry.of(
                     package.location.path,
                     None,
-                    f"--verify: invalid index URL {redact(_without_userinfo(url))}: {problem}",
+                    f"--verify: invalid index URL {redact(_without_userinfo(url))}: {problem}; "
+                    "correct --index-url, the config's index-url or the index the lock records",
                 )
                 if error not in errors:  # once per file and index, not once per package
                     errors.append(error)
@@ -82,7 +80,9 @@ def lookup(
             try:
                 cleaned = [
                     index.add_credentials(
-                        url, user_chosen=resolve.chosen_by_user(url, settings, installer)
+                        url,
+                        user_chosen=resolve.chosen_by_user(url, settings, fallback),
+                        variables=resolve.credential_variables(lock, package, url, fallback),
                     )
                     for url in indexes
                 ]
@@ -102,6 +102,7 @@ def lookup(
     except LockcheckError as exc:  # a setting the client refused (LOCKCHECK_TIMEOUT, --jobs)
         errors.append(ErrorEntry.of("--verify", None, str(exc)))
         return None
+    errors.extend(permanent_failures(releases.values()))
     return IndexSnapshot(
         releases=MappingProxyType(dict(releases)),
         assignments=MappingProxyType(assignments),
@@ -137,6 +138,20 @@ def _served_elsewhere(package: LockedPackage, indexes: Sequence[str]) -> str | N
         f"{package.label}: its files come from {where}, which is not an index; the lock "
         "records no index for it, so its hashes cannot be verified against one"
     )
+
+
+def permanent_failures(releases: Iterable[Release]) -> list[ErrorEntry]:
+    """One error per index a retry cannot fix (exit 2): credentials refused, a certificate
+    that does not verify, a URL no client can ask. The message names the index and says
+    what to do; its packages still count as unverified."""
+    found: dict[str, str] = {}
+    for release in releases:
+        if release.status is LookupStatus.FAILED and release.permanent:
+            found.setdefault(release.key.index_url, release.error or "refused")
+    return [
+        ErrorEntry.of("--verify", None, f"index {redact(url)} cannot be used: {message}")
+        for url, message in found.items()
+    ]
 
 
 def _public_names(pairs: Pairs, index: PackageIndex) -> tuple[str | None, dict[str, LookupStatus]]:

@@ -16,7 +16,9 @@ from lockcheck.config import Overrides
 from lockcheck.discover import discover
 from lockcheck.engine import run
 from lockcheck.findings import Report
+from lockcheck.index import http
 from lockcheck.index.client import IndexClient
+from lockcheck.index.http import HttpSettings
 
 WHEEL = "acme_billing-1.0-py3-none-any.whl"
 
@@ -38,6 +40,7 @@ def _isolated(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.setenv("NETRC", str(tmp_path / "no-netrc"))
     for variable in ("LOCKCHECK_TIMEOUT", "PIP_INDEX_URL", "UV_DEFAULT_INDEX", "UV_INDEX_URL"):
         monkeypatch.delenv(variable, raising=False)
+    monkeypatch.setattr(http, "BACKOFF", 0.01)  # no test waits on the production backoff
 
 
 def requirements(private: str) -> str:
@@ -107,13 +110,9 @@ def check(
     resolver = SettingsResolver(None, Overrides())
     targets, errors = discover([str(lock)], resolver.exclude_for)
     assert not errors
-    # Retries and backoff through the real constructor, made short.
+    # Retries through the real settings, made short.
     index = IndexClient(
-        retries=1,
-        backoff=0.01,
-        connect_timeout=1.0,
-        read_timeout=2.0,
-        **client,  # type: ignore[arg-type]
+        HttpSettings(retries=1, connect_timeout=1.0, read_timeout=2.0, **client)  # type: ignore[arg-type]
     )
     return run(targets, resolver, verify=True, index=index)
 

@@ -1,12 +1,16 @@
-"""Answer from the cache when it can; start the HTTP client only for what it cannot.
+"""The cache's one owner: answer from it when it can, ask the index for the rest, and
+store what the index answered.
 
 The HTTP stack (httpx, ssl, asyncio) costs more to import than a warm run takes in all,
-and a warm run of an unchanged lock needs no request: this wrapper lets it skip both.
+and a warm run of an unchanged lock needs no request: the client is made only for what
+the cache cannot answer. The client itself never sees the cache.
 """
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 
 from lockcheck.index.credentials import split_credentials
 from lockcheck.index.interface import (
@@ -16,8 +20,11 @@ from lockcheck.index.interface import (
     ProgressFn,
     Release,
     ReleaseKey,
-    read_cached,
 )
+
+# Published digests never change, but yanked status can: an older cached answer is asked
+# again (the design's hour).
+MAX_CACHE_AGE = 3600.0
 
 
 class CacheFirstIndex:
@@ -25,17 +32,20 @@ class CacheFirstIndex:
         self._make_client = make_client
         self._cache = cache
         self._client: PackageIndex | None = None
-        self._credential_urls: list[tuple[str, bool]] = []
+        # Indexes registered before the client exists, handed to it when it is made.
+        self._registered: list[tuple[str, bool, tuple[str, ...]]] = []
 
     @property
     def requests_made(self) -> int:
         return int(getattr(self._client, "requests_made", 0)) if self._client else 0
 
-    def add_credentials(self, url: str, *, user_chosen: bool = False) -> str:
+    def add_credentials(
+        self, url: str, *, user_chosen: bool = False, variables: Sequence[str] = ()
+    ) -> str:
         clean = split_credentials(url)[0]  # raises InvalidIndexURL, client or not
-        self._credential_urls.append((url, user_chosen))
+        self._registered.append((url, user_chosen, tuple(variables)))
         if self._client is not None:
-            return self._client.add_credentials(url, user_chosen=user_chosen)
+            return self._client.add_credentials(url, user_chosen=user_chosen, variables=variables)
         return clean
 
     def fetch(
@@ -46,8 +56,10 @@ class CacheFirstIndex:
         progress: ProgressFn | None = None,
     ) -> dict[ReleaseKey, Release]:
         unique = list(dict.fromkeys(keys))
-        # Older entries are left to the client, which asks again and fails closed.
-        found = {} if fresh else read_cached(self._cache, unique)[0]
+        found: dict[ReleaseKey, Release] = {}
+        stale: dict[ReleaseKey, float] = {}  # key -> age of the cached entry
+        if not fresh:
+            found, stale = read_cached(self._cache, unique)
         missing = [k for k in unique if k not in found]
         if progress is not None and found:
             progress(len(found), len(unique))
@@ -58,15 +70,52 @@ class CacheFirstIndex:
             if progress is not None:
                 progress(len(found) + done, len(found) + total)
 
-        found.update(self._http().fetch(missing, fresh=fresh, progress=offset))
-        return found
+        fetched = self._http().fetch(missing, fresh=fresh, progress=offset)
+        for key in missing:
+            found[key] = self._settle(fetched[key], stale.get(key))
+        return {key: found[key] for key in unique}
 
     def project_status(self, index_url: str, names: Sequence[str]) -> dict[str, LookupStatus]:
         return self._http().project_status(index_url, names)
 
+    def _settle(self, release: Release, stale_age: float | None) -> Release:
+        """Store what is worth storing; fail closed when a stale entry could not be renewed."""
+        if release.status is LookupStatus.FOUND:
+            with contextlib.suppress(Exception):  # caching is best effort
+                self._cache.put(release)
+        if release.status is LookupStatus.FAILED and stale_age is not None:
+            note = (
+                f"the cached entry is {stale_age / 60:.0f} min old, too old to trust for "
+                "yank status"
+            )
+            return replace(release, error=f"{release.error}; {note}")
+        return release
+
     def _http(self) -> PackageIndex:
         if self._client is None:
             self._client = self._make_client()
-            for url, user_chosen in self._credential_urls:
-                self._client.add_credentials(url, user_chosen=user_chosen)
+            for url, user_chosen, variables in self._registered:
+                self._client.add_credentials(url, user_chosen=user_chosen, variables=variables)
         return self._client
+
+
+def read_cached(
+    cache: CacheStore, keys: Sequence[ReleaseKey], max_age: float = MAX_CACHE_AGE
+) -> tuple[dict[ReleaseKey, Release], dict[ReleaseKey, float]]:
+    """The found releases younger than ``max_age`` (marked from_cache), and the ages of the
+    older ones. The cache only saves time: one that fails reads as empty."""
+    fresh: dict[ReleaseKey, Release] = {}
+    stale: dict[ReleaseKey, float] = {}
+    for key in keys:
+        try:
+            hit = cache.get(key)
+        except Exception:  # a broken cache must not fail a run
+            hit = None
+        if hit is None or hit[0].status is not LookupStatus.FOUND:
+            continue
+        release, age = hit
+        if age < max_age:
+            fresh[key] = replace(release, key=key, from_cache=True)
+        else:
+            stale[key] = age
+    return fresh, stale

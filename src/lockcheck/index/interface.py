@@ -4,7 +4,7 @@ every index implementation (the HTTP client, test doubles of the engine) provide
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from enum import Enum
 from types import MappingProxyType
 from typing import TYPE_CHECKING, NamedTuple, Protocol
@@ -63,15 +63,14 @@ class Release:
     yanked: bool = False  # the whole release (every file) is yanked
     yanked_reason: str | None = None
     error: str | None = None  # why a FAILED lookup failed (credentials already redacted)
+    # A FAILED lookup no retry can fix (credentials refused, a certificate that does not
+    # verify, an invalid URL): the run stops with exit 2 instead of LC306.
+    permanent: bool = False
     from_cache: bool = False
     api: str | None = None  # which API answered: "json-version", "json-project", "simple"
 
 
 ProgressFn = Callable[[int, int], None]
-
-# Published digests never change, but yanked status can: an older cached answer is asked
-# again (the design's hour).
-MAX_CACHE_AGE = 3600.0
 
 
 class CacheStore(Protocol):
@@ -82,28 +81,6 @@ class CacheStore(Protocol):
         ...
 
     def put(self, release: Release) -> None: ...
-
-
-def read_cached(
-    cache: CacheStore, keys: Sequence[ReleaseKey], max_age: float = MAX_CACHE_AGE
-) -> tuple[dict[ReleaseKey, Release], dict[ReleaseKey, float]]:
-    """The found releases younger than ``max_age`` (marked from_cache), and the ages of the
-    older ones. The cache only saves time: one that fails reads as empty."""
-    fresh: dict[ReleaseKey, Release] = {}
-    stale: dict[ReleaseKey, float] = {}
-    for key in keys:
-        try:
-            hit = cache.get(key)
-        except Exception:  # a broken cache must not fail a run
-            hit = None
-        if hit is None or hit[0].status is not LookupStatus.FOUND:
-            continue
-        release, age = hit
-        if age < max_age:
-            fresh[key] = replace(release, key=key, from_cache=True)
-        else:
-            stale[key] = age
-    return fresh, stale
 
 
 class PackageIndex(Protocol):
@@ -123,10 +100,14 @@ class PackageIndex(Protocol):
         """Whether each project exists on the index (LC307): FOUND, NO_PROJECT or FAILED."""
         ...
 
-    def add_credentials(self, url: str, *, user_chosen: bool = False) -> str:
-        """Keep the credentials in ``url`` for its own origin only; returns the URL without
-        them (what ReleaseKey.index_url holds). ``user_chosen``: the user named this index
-        (so a ``.netrc`` ``default`` entry may go to it); raises InvalidIndexURL."""
+    def add_credentials(
+        self, url: str, *, user_chosen: bool = False, variables: Sequence[str] = ()
+    ) -> str:
+        """Register an index: the one way credentials are registered. The credentials in
+        ``url``, or in the variables ``variables`` prefix, are kept for its own origin
+        only; returns the URL without them (what ReleaseKey.index_url holds).
+        ``user_chosen``: the user named this index (so a ``.netrc`` ``default`` entry may
+        go to it); raises InvalidIndexURL."""
         ...
 
 

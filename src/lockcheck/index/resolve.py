@@ -5,20 +5,26 @@
    poetry ``[package.source]``, a requirements file's ``--index-url`` and, as further
    candidates, its ``--extra-index-url``s);
 3. the installer's configuration (``PIP_INDEX_URL``, ``UV_DEFAULT_INDEX``,
-   ``UV_INDEX_URL``, pip's configuration files);
+   ``UV_INDEX_URL``, pip's configuration files, uv's default index for the project);
 4. pip's own default index, read from pip at run time.
+
+A requirements file that records no index (``uv export`` without ``--emit-index-url``)
+is also looked up on the extra indexes its installer would search: ``PIP_EXTRA_INDEX_URL``
+and pip's ``extra-index-url``, ``UV_INDEX`` and ``UV_EXTRA_INDEX_URL``, uv.toml and
+``[[tool.uv.index]]`` beside it.
 """
 
 from __future__ import annotations
 
-import configparser
 import functools
 import os
-import sys
 from collections.abc import Mapping
-from pathlib import Path
+from typing import NamedTuple
 
 from lockcheck.config import Settings
+from lockcheck.index.credentials import variable_prefix
+from lockcheck.index.pipconfig import pip_settings
+from lockcheck.index.uvconfig import UvIndex, uv_indexes, uv_indexes_from_environment
 from lockcheck.model import LockedPackage, Lockfile, LockFormat, SourceKind, UrlRole
 from lockcheck.urls import same_index
 
@@ -38,8 +44,17 @@ def needs_verification(package: LockedPackage) -> bool:
     )
 
 
+class Fallback(NamedTuple):
+    """What a lock entry that records no index is checked against (steps 3 and 4)."""
+
+    primary: str | None
+    extras: tuple[str, ...] = ()  # for requirements files: where pip or uv also look
+    user_chosen: frozenset[str] = frozenset()  # from the environment or pip's config
+    names: tuple[UvIndex, ...] = ()  # uv's named indexes, for UV_INDEX_<NAME>_* logins
+
+
 def candidate_indexes(
-    lock: Lockfile, package: LockedPackage, settings: Settings, fallback: str | None
+    lock: Lockfile, package: LockedPackage, settings: Settings, fallback: Fallback
 ) -> tuple[str, ...]:
     """The indexes to look the package up on, in order; empty when none is known."""
     if settings.index_url:
@@ -50,22 +65,60 @@ def candidate_indexes(
         primary = [r.url for r in lock.indexes if r.role is UrlRole.INDEX]
         extras = [r.url for r in lock.indexes if r.role is UrlRole.EXTRA_INDEX]
         # pip uses the last --index-url given, and looks on every extra index too.
-        first = primary[-1:] or ([fallback] if fallback else [])
-        return tuple(dict.fromkeys(first + extras))
-    return (fallback,) if fallback else ()
+        first = primary[-1:] or ([fallback.primary] if fallback.primary else [])
+        return tuple(dict.fromkeys(first + extras + list(fallback.extras)))
+    return (fallback.primary,) if fallback.primary else ()
 
 
-def chosen_by_user(url: str, settings: Settings, installer: str | None) -> bool:
+def fallback_for(lock: Lockfile, environ: Mapping[str, str] | None = None) -> Fallback:
+    """Steps 3 and 4 for one lock: the installers' settings, and uv's for its project."""
+    env = os.environ if environ is None else environ
+    pip = pip_settings(env)
+    installer = installer_index(env)
+    pip_extras = pip.get("extra-index-url", "").split()
+    from_env = uv_indexes_from_environment()
+    project, users = uv_indexes(os.path.dirname(os.path.abspath(lock.path)))
+    configured = (*from_env, *project, *users)
+    uv_default = next((i.url for i in configured if i.default), None)
+    primary = installer or uv_default or pip_default_index()
+    extras = [*pip_extras, *(i.url for i in configured if not i.default)]
+    # A local directory (file://) pip reads from disk: no index API to ask, nothing to add.
+    extras = [u for u in extras if u.lower().startswith(("http://", "https://"))]
+    chosen = {u for u in (installer, *pip_extras, *(i.url for i in (*from_env, *users))) if u}
+    return Fallback(
+        primary,
+        tuple(dict.fromkeys(u for u in extras if u != primary)),
+        frozenset(chosen),
+        configured,
+    )
+
+
+def credential_variables(
+    lock: Lockfile, package: LockedPackage, url: str, fallback: Fallback
+) -> tuple[str, ...]:
+    """Prefixes of the variables that may hold the login for ``url``: uv's
+    ``UV_INDEX_<NAME>`` for a named uv index with that URL, and poetry's
+    ``POETRY_HTTP_BASIC_<SOURCE>`` for the source a poetry.lock entry names."""
+    prefixes = [
+        variable_prefix("UV_INDEX", index.name)
+        for index in fallback.names
+        if index.name and same_index(index.url, url)
+    ]
+    if lock.format is LockFormat.POETRY and package.source.reference:
+        prefixes.append(variable_prefix("POETRY_HTTP_BASIC", package.source.reference))
+    return tuple(dict.fromkeys(prefixes))
+
+
+def chosen_by_user(url: str, settings: Settings, fallback: Fallback) -> bool:
     """Did the user, not a lockfile or an in-tree configuration, name this index?
 
     Yes for ``--index-url`` and the ``index-url`` of a file given with ``--config``, and
-    for the installer's index from the environment or pip's configuration (``installer``,
-    from ``installer_index``). Only such an index may receive a ``.netrc`` ``default``
-    login.
+    for the installer's indexes from the environment or pip's configuration. Only such an
+    index may receive a ``.netrc`` ``default`` login.
     """
     if settings.index_url and settings.index_url_by_user and same_index(url, settings.index_url):
         return True
-    return installer is not None and same_index(url, installer)
+    return any(same_index(url, chosen) for chosen in fallback.user_chosen)
 
 
 def installer_index(environ: Mapping[str, str] | None = None) -> str | None:
@@ -75,39 +128,8 @@ def installer_index(environ: Mapping[str, str] | None = None) -> str | None:
         value = env.get(variable, "").strip()
         if value:
             return value.split()[0]
-    return _pip_config_index(env)
-
-
-def _pip_config_index(env: Mapping[str, str]) -> str | None:
-    """index-url from pip's configuration files, later files winning, as pip reads them."""
-    explicit = env.get("PIP_CONFIG_FILE")
-    if explicit == os.devnull:
-        return None
-    home = Path.home()
-    candidates = [Path("/etc/pip.conf"), Path("/etc/xdg/pip/pip.conf")]
-    if sys.platform == "win32":  # pragma: no cover - exercised on Windows only
-        appdata = env.get("APPDATA", "")
-        candidates += [Path(appdata) / "pip" / "pip.ini", home / "pip" / "pip.ini"]
-    else:
-        config_home = Path(env.get("XDG_CONFIG_HOME") or home / ".config")
-        candidates += [home / ".pip" / "pip.conf", config_home / "pip" / "pip.conf"]
-    if env.get("VIRTUAL_ENV"):
-        candidates.append(Path(env["VIRTUAL_ENV"]) / "pip.conf")
-    if explicit:
-        candidates.append(Path(explicit))
-    found = None
-    for path in candidates:
-        parser = configparser.ConfigParser()
-        try:
-            if not parser.read(path, encoding="utf-8"):
-                continue
-        except (configparser.Error, OSError, UnicodeDecodeError):
-            continue
-        for section in ("global", "install"):
-            value = parser.get(section, "index-url", fallback="").strip()
-            if value:
-                found = value
-    return found
+    value = pip_settings(env).get("index-url", "")
+    return value.split()[0] if value else None
 
 
 def public_index(environ: Mapping[str, str] | None = None) -> str | None:
@@ -142,8 +164,3 @@ def pip_file_hosts() -> dict[str, str]:
         if isinstance(netloc, str) and isinstance(files, str) and netloc and files:
             known[netloc.lower()] = files.lower()
     return known
-
-
-def fallback_index(environ: Mapping[str, str] | None = None) -> str | None:
-    """Steps 3 and 4: what an index-less lock entry is checked against."""
-    return installer_index(environ) or pip_default_index()

@@ -203,7 +203,8 @@ def _source(table: Fields) -> Source:
             f"unknown source type {kind!r}; expected one of {', '.join(_SOURCE_TYPES)}"
         )
     if kind == "legacy":
-        return Source(SourceKind.REGISTRY, url)
+        # The source's name: its login is in POETRY_HTTP_BASIC_<NAME>_USERNAME/_PASSWORD.
+        return Source(SourceKind.REGISTRY, url, source.string("reference"))
     if kind == "git":
         commit = source.string("resolved_reference")
         reference = source.string("reference")

@@ -1,10 +1,13 @@
 """A package the index could not be asked about: never counted as verified.
 
 ## What it does
-With `--verify`, reports every package whose lookup failed after retries (network
-errors, timeouts, 5xx and 429 responses, responses that are not what the API promises),
+With `--verify`, reports the packages whose lookup failed after retries (network
+errors, timeouts, 5xx and 429 responses, responses that are not what the API promises):
+one finding per lockfile and index, with how many packages it could not verify. Also
 packages whose locked hashes use an algorithm the index publishes no digest for, and
 configured private packages the public index could not be asked about (LC307).
+What no retry can fix (credentials refused, a certificate that does not verify, an
+invalid index URL) is not this rule: the run stops with exit 2 and says what to do.
 When these are the only findings, lockcheck exits with status 3: verification is
 incomplete, which is neither a pass nor a failure of the lock.
 
@@ -19,18 +22,23 @@ proxies. For hashes in an algorithm the index does not publish, regenerate the l
 sha256 hashes.
 
 ## Example
-`certifi==2024.8.30: index could not be asked: HTTP 503 after 4 attempts`.
+`requirements.txt:3: LC306 unverified-package: index https://pypi.internal/simple could not
+be asked about 25 packages (certifi, idna, ...): HTTP 503 after 4 attempts`.
 """
 
 from __future__ import annotations
 
 import fnmatch
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 from lockcheck.findings import Finding, Severity
-from lockcheck.model import Lockfile
+from lockcheck.model import LockedPackage, Lockfile
 from lockcheck.rules.base import RuleContext, define
 from lockcheck.urls import redact
+
+if TYPE_CHECKING:
+    from lockcheck.index.interface import Release
 
 
 def check(lock: Lockfile, ctx: RuleContext) -> Iterator[Finding]:
@@ -38,15 +46,13 @@ def check(lock: Lockfile, ctx: RuleContext) -> Iterator[Finding]:
     from lockcheck.index.interface import LookupStatus
     from lockcheck.index.verification import check_hashes, checked_packages
 
+    # One finding per (file, index): an unreachable index is one problem, not one per package.
+    failed: dict[tuple[str, str], list[tuple[LockedPackage, Release]]] = {}
     for package, release in checked_packages(lock, ctx.index):
         if release.status is LookupStatus.FAILED:
-            yield RULE.finding(
-                package.location,
-                f"index {redact(release.key.index_url)} could not be asked: "
-                f"{redact(release.error or 'unknown error')}",
-                package=package,
-                fix="re-run when the index is reachable",
-            )
+            if not release.permanent:  # exit 2 and its own message say what to do
+                where = (package.location.path, release.key.index_url)
+                failed.setdefault(where, []).append((package, release))
             continue
         if release.status is not LookupStatus.FOUND:
             continue
@@ -61,7 +67,29 @@ def check(lock: Lockfile, ctx: RuleContext) -> Iterator[Finding]:
                 package=package,
                 fix="regenerate the lock with sha256 hashes",
             )
+    for (_, index_url), entries in failed.items():
+        yield _unreachable(index_url, entries)
     yield from _unasked_private_names(lock, ctx)
+
+
+def _unreachable(index_url: str, entries: list[tuple[LockedPackage, Release]]) -> Finding:
+    package, release = entries[0]
+    error = redact(release.error or "unknown error")
+    if len(entries) == 1:
+        return RULE.finding(
+            package.location,
+            f"index {redact(index_url)} could not be asked: {error}",
+            package=package,
+            fix="re-run when the index is reachable",
+        )
+    names = [p.name for p, _ in entries]
+    shown = ", ".join(names[:5]) + (", ..." if len(names) > 5 else "")
+    return RULE.finding(
+        package.location,
+        f"index {redact(index_url)} could not be asked about {len(entries)} packages "
+        f"({shown}): {error}",
+        fix="re-run when the index is reachable",
+    )
 
 
 def _unasked_private_names(lock: Lockfile, ctx: RuleContext) -> Iterator[Finding]:
