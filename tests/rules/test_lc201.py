@@ -310,3 +310,31 @@ def test_uv_project_version(tmp_path: Path) -> None:
         pyproject.read_text().replace('version = "0.2.0"', 'dynamic = ["version"]')
     )
     assert lc201(path)[0] == []
+
+
+PEERS = FIXTURES / "peers" / "uv"
+
+
+@pytest.mark.parametrize(
+    "case",
+    [
+        # Each group's requires-python applies to what it includes, too: uv records the
+        # included entries of a contradicting pair as never installed.
+        "lock__lock_group_includes_requires_python_contradiction",
+        # With a dynamic version uv flattens a self-referencing extra into the extras it
+        # names; with a static one it keeps the reference (uv-lc201/self-extra).
+        "lock__lock_dynamic_version_self_extra_hatchling",
+    ],
+)
+def test_uv_snapshots_uv_accepts_are_fresh(case: str) -> None:
+    findings, _notes = lc201(PEERS / case / "uv.lock")
+    assert findings == []
+
+
+def test_uv_git_source_that_is_no_url_is_an_input_error() -> None:
+    path = PEERS / "sync__lock_git_poetry_path_dependency" / "uv.lock"
+    result = run_cli("check", "--isolated", "--format", "json", str(path))
+    assert result.exit_code == 2
+    (error,) = result.json["errors"]
+    assert error["line"] == 8
+    assert "invalid git URL" in error["message"]

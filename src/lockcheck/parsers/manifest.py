@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from typing import Any
 
@@ -39,6 +39,8 @@ class Declared:
     group: str | None = None  # a dependency group; optional dependencies are markers
     extra: str | None = None  # the optional-dependencies table it was declared in
     conditions: tuple[Condition, ...] = ()
+    # The groups it came through by {include-group = ...}: their settings apply too.
+    via: tuple[str, ...] = ()
 
     def shown_marker(self) -> str | None:
         parts = [self.marker] if self.marker else []
@@ -228,8 +230,8 @@ def declared_requirements(document: TomlDocument, *, groups_only: bool = False) 
             add(text, normalize_name(extra), None)
     named = {normalize_name(g): entries for g, entries in groups.items()}
     for group in named:
-        for text in _group_strings(named, group, ()):
-            add(text, None, f"group {group}")
+        for text, via in _group_strings(named, group, ()):
+            found.append(replace(requirement(document.path, text, None, f"group {group}"), via=via))
     found_line = _DYNAMIC.search(document.text) if dynamic else None
     line = document.line_of(found_line.start()) if found_line else None
     return Manifest(found, {normalize_name(e) for e in optional}, dynamic, line)
@@ -254,17 +256,23 @@ def _strings(value: Any) -> list[str]:
     return [v for v in value if isinstance(v, str)] if isinstance(value, list) else []
 
 
-def _group_strings(groups: dict[str, Any], group: str, seen: tuple[str, ...]) -> list[str]:
-    """A group's requirements with its includes flattened (a cycle includes nothing more:
-    the installer reports it, not the lock)."""
+def _group_strings(
+    groups: dict[str, Any], group: str, seen: tuple[str, ...]
+) -> list[tuple[str, tuple[str, ...]]]:
+    """A group's requirements with its includes flattened, each with the groups it was
+    included through (a cycle includes nothing more: the installer reports it, not the
+    lock)."""
     entries = groups.get(group)
     if group in seen or not isinstance(entries, list):
         return []
-    found = []
+    found: list[tuple[str, tuple[str, ...]]] = []
     for entry in entries:
         if isinstance(entry, str):
-            found.append(entry)
+            found.append((entry, ()))
         elif isinstance(entry, dict) and isinstance(entry.get("include-group"), str):
             included = normalize_name(entry["include-group"])
-            found += _group_strings(groups, included, (*seen, group))
+            found += [
+                (text, (included, *via))
+                for text, via in _group_strings(groups, included, (*seen, group))
+            ]
     return found

@@ -102,7 +102,10 @@ def _package(document: TomlDocument, entry: Entry, members: set[str]) -> LockedP
         )
     kind = kinds[0]
     value = source_table.string(kind, required=True) or ""
-    source = _source(kind, value)
+    try:
+        source = _source(kind, value)
+    except ValueError as exc:
+        raise table.error(str(exc)) from None
     markers = table.strings("resolution-markers")
     marker = " or ".join(f"({m})" for m in markers) if markers else None
     normalized = normalize_name(name)
@@ -128,7 +131,10 @@ def _source(kind: str, value: str) -> Source:
         return Source(SourceKind.REGISTRY, value)
     if kind == "git":
         # uv records the resolved commit in the fragment: https://host/repo?tag=v1#<sha>
-        parts = urlsplit(value)
+        try:
+            parts = urlsplit(value)
+        except ValueError:  # "https://[not-an-address]/x": no URL git could fetch
+            raise ValueError(f"invalid git URL {value!r}") from None
         query = parse_qs(parts.query)
         reference = next((query[k][0] for k in _GIT_REFERENCES if k in query), None)
         base = parts._replace(query="", fragment="").geturl()

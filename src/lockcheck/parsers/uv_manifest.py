@@ -108,6 +108,14 @@ def manifest_states(
             extras = manifest.extras | recorded_extras
         recorded_keys, recorded_shown = keys(recorded, extras, python)
         current_keys, current_shown = keys(declared, extras, python)
+        flattened = _self_extras_flattened(declared, package.name)
+        if flattened is not None:
+            # uv records a self-referencing extra (`all = ["project[async]"]`) as written,
+            # or, when the project's version is dynamic, flattened into the extras it
+            # names: either form is what pyproject.toml declares.
+            flat_keys, flat_shown = keys(flattened, extras, python)
+            if flat_keys == recorded_keys:
+                current_keys, current_shown = flat_keys, flat_shown
         declared_python = document.data["project"].get("requires-python")
         if single and python and isinstance(declared_python, str):
             # A lone project's requires-python is the lock's (a workspace's is the
@@ -134,6 +142,45 @@ def manifest_states(
             )
         )
     return states, notes
+
+
+def _self_extras_flattened(declared: list[Declared], project: str) -> list[Declared] | None:
+    """The requirements with each reference to the project's own extras replaced by the
+    requirements of those extras, or None when nothing refers to the project itself."""
+    own = [r for r in declared if normalize_name(r.name) == project and r.extras]
+    if not own:
+        return None
+    by_extra: dict[str, list[Declared]] = {}
+    for req in declared:
+        if req.extra is not None:
+            by_extra.setdefault(req.extra, []).append(req)
+    found = [r for r in declared if r not in own]
+    for reference in own:
+        marker = _without_extra(reference.marker, reference.extra)
+        for named in reference.extras:
+            for req in by_extra.get(normalize_name(named), []):
+                if normalize_name(req.name) == project:
+                    continue  # a reference of a reference: uv's own recursion, not judged
+                inner = _without_extra(req.marker, req.extra)
+                parts = [f"({m})" for m in (inner, marker) if m]
+                if reference.extra is not None:
+                    parts.append(f"extra == '{reference.extra}'")
+                found.append(replace(req, marker=" and ".join(parts), extra=reference.extra))
+    return found
+
+
+def _without_extra(marker: str | None, extra: str | None) -> str | None:
+    """A declared requirement's own marker, without the clause its extra's table added
+    (manifest.requirement writes ``(marker) and extra == 'x'`` or ``extra == 'x'``)."""
+    if marker is None or extra is None:
+        return marker
+    clause = f"extra == '{extra}'"
+    if marker == clause:
+        return None
+    suffix = f") and {clause}"
+    return (
+        marker[1 : -len(suffix)] if marker.startswith("(") and marker.endswith(suffix) else marker
+    )
 
 
 def _groups_only(
@@ -288,9 +335,11 @@ def lowered(
     found = []
     for req in requirements:
         group = req.group.removeprefix("group ") if req.group else None
-        python = group_python.get(group) if group else None
-        if python:
-            req = replace(req, conditions=(*req.conditions, (python, False)))
+        # A group's requires-python, and that of each group it was included through.
+        for name in (group, *req.via) if group else ():
+            python = group_python.get(name)
+            if python:
+                req = replace(req, conditions=(*req.conditions, (python, False)))
         found += _with_sources(req, sources.get(normalize_name(req.name), []))
     return found
 
