@@ -117,7 +117,6 @@ def execute(request: CheckRequest) -> int:
         report = run(
             targets,
             resolver,
-            verify=request.verify,
             index=index,
             progress=progress,
             errors=errors,

@@ -115,7 +115,7 @@ def check(
         read_timeout=2.0,
         **client,  # type: ignore[arg-type]
     )
-    return run(targets, resolver, verify=True, index=index)
+    return run(targets, resolver, index=index)
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from typing import NamedTuple
 from urllib.parse import unquote, urlsplit
 
-from lockcheck.index.interface import IndexSnapshot, LookupStatus, PublishedFile, Release
+from lockcheck.index.snapshot import IndexSnapshot, LookupStatus, PublishedFile, Release
 from lockcheck.model import Artifact, Hash, Location, LockedPackage, Lockfile
 from lockcheck.urls import same_index
 
@@ -115,6 +115,30 @@ def _instant(text: str | None) -> dt.datetime | None:
     if value.tzinfo is None:
         value = value.replace(tzinfo=dt.timezone.utc)
     return value.astimezone(dt.timezone.utc).replace(microsecond=0)
+
+
+def disagrees(package: LockedPackage, release: Release) -> bool:
+    """Whether the index's answer contradicts the lock: a release or project it says does
+    not exist, a locked hash that matches no published file (or another file than the one
+    the lock ties it to), a size or upload time that differs. What the mismatch rules
+    (LC301, LC302, LC303, LC305) report: an answer from the cache that says so is asked
+    again, fresh, before anything is reported."""
+    if release.status in (LookupStatus.NO_VERSION, LookupStatus.NO_PROJECT):
+        return True
+    if release.status is not LookupStatus.FOUND:
+        return False
+    for item in check_hashes(package, release):
+        if item.unverifiable:
+            continue
+        if item.matched is None:
+            return True
+        if item.claimed is not None and item.matched.filename != item.claimed:
+            return True
+    return any(
+        artifact_disagreements(artifact, file)
+        for artifact in package.artifacts
+        if (file := published(release, artifact.filename)) is not None
+    )
 
 
 def checked_packages(

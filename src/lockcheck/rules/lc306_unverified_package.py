@@ -28,16 +28,14 @@ import fnmatch
 from collections.abc import Iterator
 
 from lockcheck.findings import Finding, Severity
+from lockcheck.index.snapshot import LookupStatus
+from lockcheck.index.verification import check_hashes, checked_packages
 from lockcheck.model import Lockfile
 from lockcheck.rules.base import RuleContext, define
 from lockcheck.urls import redact
 
 
 def check(lock: Lockfile, ctx: RuleContext) -> Iterator[Finding]:
-    # Imported here: only --verify runs it, and the offline hook should not pay for it.
-    from lockcheck.index.interface import LookupStatus
-    from lockcheck.index.verification import check_hashes, checked_packages
-
     for package, release in checked_packages(lock, ctx.index):
         if release.status is LookupStatus.FAILED:
             yield RULE.finding(
@@ -66,8 +64,6 @@ def check(lock: Lockfile, ctx: RuleContext) -> Iterator[Finding]:
 
 def _unasked_private_names(lock: Lockfile, ctx: RuleContext) -> Iterator[Finding]:
     """LC307 could not ask the public index: that check did not pass, it did not run."""
-    from lockcheck.index.interface import LookupStatus
-
     snapshot, patterns = ctx.index, ctx.settings.private_packages
     if snapshot is None or not patterns:
         return
