@@ -96,7 +96,7 @@ def artifact_disagreements(artifact: Artifact, file: PublishedFile) -> list[str]
     found = []
     if artifact.size is not None and file.size is not None and artifact.size != file.size:
         found.append(f"size {artifact.size} in the lock, {file.size} on the index")
-    locked, indexed = _instant(artifact.upload_time), _instant(file.upload_time)
+    locked, indexed = instant(artifact.upload_time), instant(file.upload_time)
     if locked is not None and indexed is not None and locked != indexed:
         found.append(
             f"upload time {artifact.upload_time} in the lock, {file.upload_time} on the index"
@@ -104,7 +104,7 @@ def artifact_disagreements(artifact: Artifact, file: PublishedFile) -> list[str]
     return found
 
 
-def _instant(text: str | None) -> dt.datetime | None:
+def instant(text: str | None) -> dt.datetime | None:
     """An ISO 8601 time to the second (locks and indexes differ in sub-second digits)."""
     if not text:
         return None

@@ -29,6 +29,7 @@ from lockcheck.rules import (
     lc306_unverified_package,
     lc307_private_name_on_public_index,
     lc308_url_not_on_index,
+    lc309_incomplete_hash_set,
     lc901_expired_waiver,
     lc902_unused_waiver,
 )
@@ -61,6 +62,7 @@ ALL_RULES: tuple[Rule, ...] = (
     lc306_unverified_package.RULE,
     lc307_private_name_on_public_index.RULE,
     lc308_url_not_on_index.RULE,
+    lc309_incomplete_hash_set.RULE,
     lc901_expired_waiver.RULE,
     lc902_unused_waiver.RULE,
 )
