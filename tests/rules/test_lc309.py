@@ -422,3 +422,83 @@ def test_a_locked_sdist_installs_anywhere(server: HTTPServer, tmp_path: Path) ->
     assert lc309(verify(lock, index=index)) == []
     lock.write_text(requirements_for(index, header, PYYAML_KEEP))
     assert len(lc309(verify(lock, index=index))) == 1
+
+
+def test_pipfile_lock_cut_to_one_hash(server: HTTPServer, tmp_path: Path) -> None:
+    """Pipfile.lock names no files, only hashes: what they match on the index is what
+    they cover."""
+    import json
+
+    index = FakeIndex(server)
+    published = publish(index, PROJECTS / "pdm-cross" / "pdm.lock")
+    keep = "charset_normalizer-3.5.3-cp312-cp312-win_amd64.whl"
+    copy = tmp_path / "Pipfile.lock"
+    shutil.copy(PROJECTS / "pipenv-app" / "Pipfile", tmp_path / "Pipfile")
+    data = json.loads((PROJECTS / "pipenv-app" / "Pipfile.lock").read_text())
+    entry = data["default"]["charset-normalizer"]
+    assert entry["version"] == "==3.5.3" and f"sha256:{published[keep]}" in entry["hashes"]
+    data["default"] = {"charset-normalizer": entry}
+    copy.write_text(json.dumps(data, indent=4))
+    assert lc309(verify(copy, index=index)) == []
+    entry["hashes"] = [f"sha256:{published[keep]}"]
+    copy.write_text(json.dumps(data, indent=4))
+    (finding,) = lc309(verify(copy, index=index))
+    assert finding["package"] == "charset-normalizer"
+    assert "Linux x86_64" in finding["message"] and "cp312" in finding["message"]
+
+
+# --- reading wheel tags and targets ------------------------------------------------------
+
+
+def test_wheel_tags_to_platforms() -> None:
+    from lockcheck.wheel_platforms import Slot, installs_anywhere, serves, slots, wheel_tags
+
+    universal = slots("demo-1.0-cp312-cp312-macosx_10_13_universal2.whl")
+    assert universal == {Slot("macos", "arm64", "cp312"), Slot("macos", "x86_64", "cp312")}
+    assert slots("demo-1.0-cp313-cp313t-win_arm64.whl") == {Slot("windows", "arm64", "cp313t")}
+    assert slots("demo-1.0-cp312-cp312-ios_13_0_arm64_iphoneos.whl") == frozenset()
+    assert installs_anywhere("demo-1.0.tar.gz") and installs_anywhere("demo-1.0-py3-none-any.whl")
+    assert not installs_anywhere("demo-1.0-cp312-cp312-win_amd64.whl")
+    abi3 = wheel_tags("demo-1.0-cp39-abi3-manylinux_2_17_x86_64.whl") or frozenset()
+    assert serves(abi3, Slot("linux", "x86_64", "cp313"))
+    assert not serves(abi3, Slot("linux", "x86_64", "cp38"))
+    assert not serves(abi3, Slot("musllinux", "x86_64", "cp313"))
+    glibc = wheel_tags("demo-1.0-cp312-cp312-manylinux_2_28_aarch64.whl") or frozenset()
+    assert serves(glibc, Slot("linux", "aarch64", "cp312"))  # any manylinux version
+    assert not serves(glibc, Slot("linux", "aarch64", "cp312t"))
+
+
+@pytest.mark.parametrize(
+    ("target", "slot", "holds"),
+    [
+        (("windows_amd64", ">=3.10", ""), ("windows", "amd64", "cp312"), True),
+        (("windows_amd64", ">=3.10", ""), ("windows", "amd64", "cp39"), False),
+        (("macos_arm64", "", ""), ("macos", "arm64", "cp312"), True),
+        (("macos_14_0_arm64", "", ""), ("macos", "x86_64", "cp312"), False),
+        (("manylinux_2_40_x86_64", "", "cpython"), ("linux", "x86_64", "pp310"), False),
+        (("manylinux_2_40_x86_64", "", ""), ("musllinux", "x86_64", "cp312"), False),
+        (("", ">=3.11", ""), ("musllinux", "x86_64", "cp312"), True),
+    ],
+)
+def test_pdm_targets(target: tuple[str, str, str], slot: tuple[str, str, str], holds: bool) -> None:
+    from lockcheck.wheel_platforms import Slot, pdm_target_holds
+
+    assert pdm_target_holds(*target, Slot(*slot)) is holds
+
+
+@pytest.mark.parametrize(
+    ("marker", "slot", "holds"),
+    [
+        ("sys_platform == 'linux'", ("musllinux", "aarch64", "cp312"), True),
+        ("platform_machine == 'AMD64'", ("windows", "amd64", "cp312"), True),
+        ("python_version < '3.12'", ("linux", "x86_64", "py3"), False),  # cannot tell
+        ("platform_release >= '6'", ("linux", "x86_64", "cp312"), False),  # cannot tell
+        ("extra == 'yaml' and os_name == 'nt'", ("windows", "x86", "cp312"), True),
+    ],
+)
+def test_markers_hold_only_when_certain(
+    marker: str, slot: tuple[str, str, str], holds: bool
+) -> None:
+    from lockcheck.wheel_platforms import Slot, marker_holds
+
+    assert marker_holds(marker, Slot(*slot)) is holds
