@@ -25,7 +25,10 @@ uv's and pylock's `environments`, pdm's `targets`, `uv pip compile
 a marker naming something a wheel's tags cannot say counts as not targeted, so the wheel
 is not judged. Requirements files are judged only when their header says a tool wrote
 them that records every file's hash (pip-compile, uv, poetry, pdm or pipenv): a
-hand-written file that hashes only the wheel its server installs is no mistake.
+hand-written file that hashes only the wheel its server installs is no mistake. A
+pip-compile file was resolved on one platform, but pip-compile writes the hash of every
+file of each pinned release (so does `uv pip compile --generate-hashes`): one missing
+means the file was edited, so it is judged for every platform its Pythons allow.
 
 ## Why is this bad?
 `pip install --require-hashes` and `uv pip install` refuse a file whose hash the lock
@@ -127,7 +130,7 @@ def check(lock: Lockfile, ctx: RuleContext) -> Iterator[Finding]:
         for package, release in checked_packages(lock, ctx.index)
         if release.status is LookupStatus.FOUND
     ]
-    if scope.python_floor == "":  # requirements without requires-python: what it covers
+    if scope.python_floor == "":  # no requires-python recorded: the oldest CPython it covers
         scope = scope._replace(python_floor=_oldest_cpython(c for _, _, c in found))
     cutoff = _cutoff(lock, scope, found)
     for package, release, covered in found:
