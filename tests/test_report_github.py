@@ -91,7 +91,7 @@ def test_from_the_command_line(write: Writer) -> None:
         "::error file=locks/requirements.txt,line=2,title=LC002 missing-hash::"
         "idna==3.7: no hash: pip installs it unchecked",
         "Checked 1 file (1 requirements), 2 packages: 1 finding (1 error). "
-        "LC301-LC308 skipped: they need --verify.",
+        "LC301-LC309 skipped: they need --verify.",
     ]
     quiet = run_cli("check", "--format", "github", "--quiet", str(lock))
     assert len(quiet.stdout.splitlines()) == 1
