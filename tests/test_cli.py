@@ -56,7 +56,7 @@ def test_text_output_format(write: Writer) -> None:
     )
     assert lines[-1] == (
         "Checked 1 file (1 requirements), 2 packages: 1 finding (1 error). "
-        "LC301-LC308 skipped: they need --verify."
+        "LC301-LC309 skipped: they need --verify."
     )
 
 

@@ -37,7 +37,7 @@ def test_in_tree_config_switching_rules_off_is_reported(write: Writer) -> None:
     said = notes(result)
     assert (
         "in-tree configuration switches off LC002, LC301, LC302, LC303, LC304, LC305, "
-        "LC306, LC307, LC308 (select/ignore)" in said
+        "LC306, LC307, LC308, LC309 (select/ignore)" in said
     )
     assert "in-tree configuration lowers LC001 from error to note" in said
     assert (

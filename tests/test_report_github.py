@@ -102,7 +102,7 @@ def test_from_the_command_line(write: Writer) -> None:
         "idna==3.7: no hash: pip installs it unchecked%0A"
         "fix: regenerate it: pip-compile --generate-hashes (or uv pip compile --generate-hashes)",
         "Checked 1 file (1 requirements), 2 packages: 1 finding (1 error). "
-        "LC301-LC308 skipped: they need --verify.",
+        "LC301-LC309 skipped: they need --verify.",
     ]
     quiet = run_cli("check", "--format", "github", "--quiet", str(lock))
     assert len(quiet.stdout.splitlines()) == 1

@@ -136,7 +136,6 @@ def execute(request: CheckRequest) -> int:
         report = run(
             targets,
             resolver,
-            verify=request.verify,
             index=index,
             progress=progress,
             errors=errors,

@@ -1,113 +1,44 @@
-"""Parse each lockfile, run the selected rules, apply severities and waivers: a Report.
+"""One check, one straight pass: parse -> index snapshot -> findings -> waivers -> Report.
 
 The engine never stops at the first bad file: every unreadable input becomes an error
-entry (exit code 2) and every other file is still checked.
+entry (exit code 2) and every other file is still checked. The index is asked once, up
+front, and only with ``index`` given and a selected rule that needs it; the rules then
+read that immutable snapshot.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import fnmatch
-import os
-from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import replace
-from pathlib import Path
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, NamedTuple
 
-from lockcheck.config import Settings, Waiver
+from lockcheck import waivers
+from lockcheck.config import Settings
 from lockcheck.discover import Target
 from lockcheck.errors import ConfigError, LockcheckError, LockfileError
 from lockcheck.findings import ErrorEntry, FileSummary, Finding, PackageRecord, Report
+from lockcheck.index.snapshot import IndexSnapshot
 from lockcheck.model import Location, Lockfile, Note
 from lockcheck.parsers import parse_lockfile
-from lockcheck.rules import (
-    ALL_RULES,
-    BY_CODE,
-    lc901_expired_waiver,
-    lc902_unused_waiver,
-    lookup,
+from lockcheck.rules import lookup
+from lockcheck.rules.base import RuleContext
+from lockcheck.rules.selection import (
+    matching_codes,
+    select_rules,
+    validate,
+    wants_index,
+    with_severity,
 )
-from lockcheck.rules.base import Rule, RuleContext
 
 if TYPE_CHECKING:
-    from lockcheck.index.interface import IndexSnapshot, PackageIndex, ProgressFn
+    from lockcheck.index.interface import PackageIndex, ProgressFn
+
+__all__ = ["in_tree_notes", "matching_codes", "run", "select_rules", "validate"]
 
 SettingsFor = Callable[[str], Settings]
-_RUN_LEVEL = {lc901_expired_waiver.RULE.code, lc902_unused_waiver.RULE.code}
 
 
-def select_rules(settings: Settings) -> tuple[Rule, ...]:
-    """The rules ``select`` minus ``ignore`` name; unknown selectors are a ConfigError."""
-    chosen = _expand(settings.select, "select", settings)
-    dropped = _expand(settings.ignore, "ignore", settings)
-    return tuple(rule for rule in ALL_RULES if rule.code in chosen and rule.code not in dropped)
-
-
-def _expand(selectors: Iterable[str], key: str, settings: Settings) -> set[str]:
-    codes: set[str] = set()
-    for raw in selectors:
-        selector = raw.strip()
-        if not selector:
-            continue
-        if selector.upper() == "ALL":
-            codes.update(BY_CODE)
-            continue
-        matched = matching_codes(selector)
-        if not matched:
-            raise ConfigError(
-                f"unknown rule {selector!r} in '{key}' (see 'lockcheck rules')",
-                settings.config_path,
-            )
-        codes |= matched
-    return codes
-
-
-def matching_codes(selector: str) -> set[str]:
-    """The codes a selector (a code, a name, a code prefix, or ALL) names."""
-    selector = selector.strip()
-    if selector.upper() == "ALL":
-        return set(BY_CODE)
-    return {
-        rule.code
-        for rule in ALL_RULES
-        if rule.code == selector.upper()
-        or rule.name == selector.lower()
-        or (len(selector) >= 2 and rule.code.startswith(selector.upper()))
-    }
-
-
-def validate(settings: Settings) -> None:
-    """Reject settings that name rules lockcheck does not have."""
-    select_rules(settings)
-    for key in settings.severity:
-        if lookup(key) is None:
-            raise ConfigError(f"unknown rule {key!r} in 'severity'", settings.config_path)
-    for waiver in settings.waivers:
-        if lookup(waiver.code) is None:
-            raise ConfigError(
-                f"waiver names unknown rule {waiver.code!r}", waiver.config_path, waiver.line
-            )
-
-
-def waiver_code(waiver: Waiver) -> str:
-    """The code of the rule a waiver names: by code or, as ``select`` allows, by name."""
-    rule = lookup(waiver.code)
-    return rule.code if rule is not None else waiver.code
-
-
-class _WaiverBook:
-    """Which waivers of one configuration were used, and what the run could have matched."""
-
-    def __init__(self, settings: Settings) -> None:
-        self.settings = settings
-        self.used: set[Waiver] = set()
-        self.applied: Counter[Waiver] = Counter()  # live waivers: findings each one waived
-        self.ran: set[str] = set()
-        self.paths: set[str] = set()
-
-
-class _Checked(NamedTuple):
+class _Parsed(NamedTuple):
     target: Target
     settings: Settings
     lock: Lockfile
@@ -117,7 +48,6 @@ def run(
     targets: Sequence[Target],
     settings_for: SettingsFor,
     *,
-    verify: bool = False,
     index: PackageIndex | None = None,
     progress: ProgressFn | None = None,
     today: dt.date | None = None,
@@ -125,51 +55,44 @@ def run(
     notes: Sequence[Note] = (),
     inventory: bool = False,
 ) -> Report:
-    """Check every target. With ``verify``, ``index`` is asked up front, once, for every
-    release any selected rule needs; the rules then read that immutable snapshot.
-    ``inventory``: also list every package with its hashes' status (for an SBOM)."""
+    """Check every target. ``index`` given means ``--verify``: it is asked up front, once,
+    for every release a selected rule needs. Without it nothing touches the network and
+    the rules that need the index are skipped (and the report says so). ``inventory``:
+    also list every package with its hashes' status (for an SBOM)."""
     today = today or dt.date.today()
     all_errors = list(errors)
-    checked = _parse_all(targets, settings_for, all_errors)
-    snapshot = None
+    parsed = _parse_all(targets, settings_for, all_errors)
     verify_notes: list[Note] = []  # what --verify could not ask any index about
-    if verify and index is not None and any(_wants_index(c.settings) for c in checked):
-        # The index phase is imported only when it runs: the offline check never needs it.
-        from lockcheck import verify as verify_phase
-
-        snapshot = verify_phase.lookup(_pairs(checked), index, progress, all_errors, verify_notes)
-    findings, failing, books, skipped = _apply_rules(checked, snapshot, verify, today)
-    if snapshot is not None and index is not None:
-        stale = verify_phase.cached_mismatches(findings.values(), snapshot)
-        if stale:
-            # Published digests never change, so a mismatch read from the cache may be the
-            # cache's fault: it is reported only if a fresh answer agrees.
-            snapshot = verify_phase.refreshed(snapshot, index.fetch(stale, fresh=True))
-            findings, failing, books, skipped = _apply_rules(checked, snapshot, verify, today)
-    for book in books.values():
-        for finding in _waiver_findings(book, today):
-            findings[_key(finding)] = finding
-            if finding.severity.rank >= book.settings.fail_on.rank:
-                failing.add(finding)
+    snapshot = _snapshot(parsed, index, progress, all_errors, verify_notes)
+    checked, skipped = _findings(parsed, snapshot, verifying=index is not None)
+    settled = waivers.apply(checked, today)
     verified = unverified = 0
     if snapshot is not None:
-        verified, unverified = verify_phase.verification_counts(_pairs(checked), snapshot)
-    run_notes = [*notes, *(n for c in checked for n in c.lock.notes), *verify_notes]
-    for book in books.values():
-        run_notes += _book_notes(book, verify)
+        from lockcheck import verify as verify_phase  # loaded already: it made the snapshot
+
+        verified, unverified = verify_phase.verification_counts(_pairs(parsed), snapshot)
+    run_notes = [*notes, *(n for p in parsed for n in p.lock.notes), *verify_notes]
+    for book in settled.books:
+        run_notes += _config_notes(book.settings, verifying=index is not None)
+        run_notes += book.notes()
+    findings: dict[tuple[str, str, int | None, str], Finding] = {}
+    for finding, _ in settled.findings:
+        findings.setdefault(_key(finding), finding)
     records: list[PackageRecord] = []
     if inventory:
         from lockcheck.inventory import records as inventory_records
 
-        for c in checked:
-            records += inventory_records(c.lock, snapshot)
+        for p in parsed:
+            records += inventory_records(p.lock, snapshot)
     return Report(
         files=tuple(
-            FileSummary(c.target.path, c.lock.format, len(c.lock.packages)) for c in checked
+            FileSummary(p.target.path, p.lock.format, len(p.lock.packages)) for p in parsed
         ),
         findings=tuple(sorted(findings.values(), key=lambda f: f.sort_key)),
         errors=tuple(dict.fromkeys(all_errors)),
-        failing=frozenset(failing),
+        failing=frozenset(
+            f for f, settings in settled.findings if f.severity.rank >= settings.fail_on.rank
+        ),
         skipped_codes=tuple(sorted(skipped)),
         notes=tuple(dict.fromkeys(run_notes)),
         verified=verified,
@@ -178,14 +101,60 @@ def run(
     )
 
 
-def _pairs(checked: list[_Checked]) -> list[tuple[Settings, Lockfile]]:
-    return [(c.settings, c.lock) for c in checked]
+def _snapshot(
+    parsed: list[_Parsed],
+    index: PackageIndex | None,
+    progress: ProgressFn | None,
+    errors: list[ErrorEntry],
+    notes: list[Note],
+) -> IndexSnapshot | None:
+    """What the index says about every release a selected rule needs; None offline."""
+    if index is None or not any(wants_index(p.settings) for p in parsed):
+        return None
+    # The index phase is imported only when it runs: the offline check never needs it.
+    from lockcheck import verify as verify_phase
+
+    return verify_phase.lookup(_pairs(parsed), index, progress, errors, notes)
+
+
+def _findings(
+    parsed: list[_Parsed], snapshot: IndexSnapshot | None, *, verifying: bool
+) -> tuple[list[waivers.Checked], set[str]]:
+    """Every selected rule over every lockfile, each finding once (an include read through
+    two top-level files is reported once), at the severity its configuration gives."""
+    seen: set[tuple[str, str, int | None, str]] = set()
+    checked: list[waivers.Checked] = []
+    skipped: set[str] = set()
+    for item in parsed:
+        settings, lock = item.settings, item.lock
+        context = RuleContext(settings, snapshot)
+        ran: set[str] = set()
+        found: list[Finding] = []
+        for rule in select_rules(settings):
+            if rule.code in waivers.WAIVER_RULES:
+                continue
+            if rule.needs_index and snapshot is None:
+                if not verifying:  # with --verify, the input error says why it did not run
+                    skipped.add(rule.code)
+                continue
+            ran.add(rule.code)
+            for finding in rule.check(lock, context):
+                key = _key(finding)
+                if key not in seen:
+                    seen.add(key)
+                    found.append(with_severity(finding, settings))
+        checked.append(waivers.Checked(settings, lock.files, frozenset(ran), tuple(found)))
+    return checked, skipped
+
+
+def _pairs(parsed: list[_Parsed]) -> list[tuple[Settings, Lockfile]]:
+    return [(p.settings, p.lock) for p in parsed]
 
 
 def _parse_all(
     targets: Sequence[Target], settings_for: SettingsFor, errors: list[ErrorEntry]
-) -> list[_Checked]:
-    checked = []
+) -> list[_Parsed]:
+    parsed = []
     for target in targets:
         try:
             settings = settings_for(target.path)
@@ -200,136 +169,28 @@ def _parse_all(
         except LockcheckError as exc:
             errors.append(ErrorEntry.of(target.path, None, str(exc)))
             continue
-        checked.append(_Checked(target, settings, lock))
-    return checked
-
-
-def _wants_index(settings: Settings) -> bool:
-    return any(rule.needs_index for rule in select_rules(settings))
+        parsed.append(_Parsed(target, settings, lock))
+    return parsed
 
 
 def _key(finding: Finding) -> tuple[str, str, int | None, str]:
     return (finding.code, finding.location.path, finding.location.line, finding.message)
 
 
-def _apply_rules(
-    checked: list[_Checked], snapshot: IndexSnapshot | None, verify: bool, today: dt.date
-) -> tuple[
-    dict[tuple[str, str, int | None, str], Finding],
-    set[Finding],
-    dict[str | None, _WaiverBook],
-    set[str],
-]:
-    findings: dict[tuple[str, str, int | None, str], Finding] = {}
-    failing: set[Finding] = set()
-    books: dict[str | None, _WaiverBook] = {}
-    skipped: set[str] = set()
-    for item in checked:
-        settings, lock = item.settings, item.lock
-        book = books.setdefault(settings.config_path, _WaiverBook(settings))
-        book.paths.update(lock.files)
-        context = RuleContext(settings, snapshot)
-        for rule in select_rules(settings):
-            if rule.code in _RUN_LEVEL:
-                continue
-            if rule.needs_index and snapshot is None:
-                if not verify:  # with --verify, the input error says why it did not run
-                    skipped.add(rule.code)
-                continue
-            book.ran.add(rule.code)
-            for finding in rule.check(lock, context):
-                key = _key(finding)
-                if key in findings:
-                    continue  # the same include read through two top-level files
-                finding = _settle(finding, settings, book, today)
-                findings[key] = finding
-                if finding.severity.rank >= settings.fail_on.rank:
-                    failing.add(finding)
-    return findings, failing, books, skipped
-
-
-def _settle(finding: Finding, settings: Settings, book: _WaiverBook, today: dt.date) -> Finding:
-    """Apply the severity override, then the first live waiver that matches."""
-    finding = _with_override(finding, settings)
-    for waiver in settings.waivers:
-        if _matches(waiver, finding, settings.base_dir):
-            book.used.add(waiver)
-            if not waiver.is_expired(today):
-                book.applied[waiver] += 1
-                return replace(finding, waived=True, waiver_reason=waiver.reason)
-    return finding
-
-
-def _matches(waiver: Waiver, finding: Finding, base: Path) -> bool:
-    if waiver_code(waiver) != finding.code:
-        return False
-    if waiver.package is not None and waiver.package != finding.package:
-        return False
-    if waiver.path is not None:
-        return _path_matches(waiver.path, finding.location.path, base)
-    return True
-
-
-def _path_matches(pattern: str, path: str, base: Path) -> bool:
-    absolute = Path(os.path.abspath(path))
-    try:
-        relative = absolute.relative_to(base.resolve()).as_posix()
-    except ValueError:
-        relative = absolute.as_posix()
-    # "./a.txt" means "a.txt"; a leading dot of a name (".ci/") is part of it.
-    while pattern.startswith("./"):
-        pattern = pattern[2:]
-    return fnmatch.fnmatch(relative, pattern) or fnmatch.fnmatch(absolute.as_posix(), pattern)
-
-
-def _waiver_findings(book: _WaiverBook, today: dt.date) -> Iterable[Finding]:
-    selected = {rule.code for rule in select_rules(book.settings)}
-    for waiver in book.settings.waivers:
-        if waiver.is_expired(today):
-            if lc901_expired_waiver.RULE.code in selected:
-                yield _with_override(lc901_expired_waiver.finding_for(waiver), book.settings)
-            continue
-        if waiver in book.used or lc902_unused_waiver.RULE.code not in selected:
-            continue
-        if waiver_code(waiver) not in book.ran:
-            continue  # its rule did not run (not selected, or needs --verify)
-        if waiver.path is not None and not any(
-            _path_matches(waiver.path, p, book.settings.base_dir) for p in book.paths
-        ):
-            continue  # its file was not part of this run
-        yield _with_override(lc902_unused_waiver.finding_for(waiver), book.settings)
-
-
-def _book_notes(book: _WaiverBook, verify: bool) -> list[Note]:
+def _config_notes(settings: Settings, *, verifying: bool) -> list[Note]:
     """What a reviewer must see about one configuration's run: a --verify that verified
     nothing, and what an in-tree configuration switched off."""
-    settings = book.settings
-    where = Location(settings.config_path or "--verify", None)
     notes: list[Note] = []
-    if verify and not any(rule.needs_index for rule in select_rules(settings)):
+    if verifying and not wants_index(settings):
         notes.append(
             Note(
-                where,
+                Location(settings.config_path or "--verify", None),
                 "--verify checked nothing against the index: every rule that needs it "
                 "(LC3xx) is switched off by select/ignore",
             )
         )
     if settings.in_tree:
         notes.extend(settings.notes)
-        for waiver, count in sorted(book.applied.items(), key=lambda item: item[0].line or 0):
-            scope = "".join(
-                f" {label} {value}"
-                for label, value in (("package", waiver.package), ("path", waiver.path))
-                if value
-            )
-            notes.append(
-                Note(
-                    Location(waiver.config_path, waiver.line),
-                    f"in-tree waiver for {waiver.code}{scope} waived "
-                    f"{count} finding{'' if count == 1 else 's'} until {waiver.expires}: "
-                    f"{waiver.reason}",
-                )
-            )
     return notes
 
 
@@ -373,8 +234,3 @@ def in_tree_notes(config: Settings, final: Settings, without_config: Settings) -
             )
         )
     return tuple(notes)
-
-
-def _with_override(finding: Finding, settings: Settings) -> Finding:
-    override = settings.severity.get(finding.code) or settings.severity.get(finding.name)
-    return finding.with_severity(override) if override else finding

@@ -213,6 +213,12 @@ class Lockfile:
     # markers of which one must hold. Marker checks look only at these environments.
     requires_python: str | None = None
     supported_markers: tuple[str, ...] = ()
+    # When the lock was made, as far as it says: uv's `[options] exclude-newer` (ISO 8601).
+    # Files uploaded later are not the lock's concern (LC309).
+    exclude_newer: str | None = None
+    # pdm `targets`: the (platform, requires-python, implementation) each names, as pdm
+    # writes them ("manylinux_2_40_x86_64", ">=3.10", "cpython"; "" where it names none).
+    targets: tuple[tuple[str, str, str], ...] = ()
 
 
 def registry_indexes(packages: tuple[LockedPackage, ...]) -> tuple[IndexRef, ...]:

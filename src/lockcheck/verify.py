@@ -6,12 +6,13 @@ from __future__ import annotations
 import fnmatch
 import os
 from collections.abc import Iterable, Sequence
+from dataclasses import replace
 from types import MappingProxyType
 from urllib.parse import urlsplit
 
 from lockcheck.config import Settings
 from lockcheck.errors import ConfigError, LockcheckError
-from lockcheck.findings import ErrorEntry, Finding
+from lockcheck.findings import ErrorEntry
 from lockcheck.index import resolve
 from lockcheck.index.interface import (
     EntryKey,
@@ -23,12 +24,16 @@ from lockcheck.index.interface import (
     ReleaseKey,
     entry_key,
 )
-from lockcheck.index.verification import check_hashes, checked_packages, moved_artifacts
+from lockcheck.index.verification import (
+    check_hashes,
+    checked_packages,
+    disagrees,
+    moved_artifacts,
+)
 from lockcheck.model import LockedPackage, Lockfile, Note
+from lockcheck.rules.selection import select_rules
 from lockcheck.urls import host, redact
 
-# Findings that say the lock and the index disagree: re-checked fresh before reported.
-_MISMATCH_CODES = frozenset({"LC301", "LC302", "LC303", "LC305"})
 Pairs = Sequence[tuple[Settings, Lockfile]]
 
 
@@ -39,8 +44,9 @@ def lookup(
     errors: list[ErrorEntry],
     notes: list[Note] | None = None,
 ) -> IndexSnapshot | None:
-    """Ask the index about every release; None (and an error) when no index is known.
-    Packages whose files no index serves are not asked about: ``notes`` says so."""
+    """Ask the index about every release (a cached answer that contradicts the lock is
+    asked again, fresh); None (and an error) when no index is known. Packages whose files
+    no index serves are not asked about: ``notes`` says so."""
     assignments: dict[EntryKey, tuple[ReleaseKey, ...]] = {}
     for settings, lock in pairs:
         fallback: resolve.Fallback | None = None
@@ -102,13 +108,21 @@ def lookup(
     except LockcheckError as exc:  # a setting the client refused (LOCKCHECK_TIMEOUT, --jobs)
         errors.append(ErrorEntry.of("--verify", None, str(exc)))
         return None
-    errors.extend(permanent_failures(releases.values()))
-    return IndexSnapshot(
+    snapshot = IndexSnapshot(
         releases=MappingProxyType(dict(releases)),
         assignments=MappingProxyType(assignments),
         public_names=MappingProxyType(public_names),
         public_index=public_index,
     )
+    stale = _stale_answers(pairs, snapshot)
+    if stale:
+        try:
+            snapshot = _refreshed(snapshot, index.fetch(stale, fresh=True))
+        except LockcheckError as exc:
+            errors.append(ErrorEntry.of("--verify", None, str(exc)))
+            return None
+    errors.extend(permanent_failures(snapshot.releases.values()))
+    return snapshot
 
 
 def _in_packages(progress: ProgressFn, packages: int) -> ProgressFn:
@@ -157,8 +171,6 @@ def permanent_failures(releases: Iterable[Release]) -> list[ErrorEntry]:
 def _public_names(pairs: Pairs, index: PackageIndex) -> tuple[str | None, dict[str, LookupStatus]]:
     """LC307: which configured private names the public index knows. Asked only where
     LC307 runs: a private name is not sent to the public index for a rule switched off."""
-    from lockcheck.engine import select_rules  # loaded already: the engine runs this phase
-
     names = sorted(
         {
             package.name
@@ -210,30 +222,25 @@ def invalid_index_url(url: str) -> str | None:
     return None
 
 
-def cached_mismatches(findings: Iterable[Finding], snapshot: IndexSnapshot) -> list[ReleaseKey]:
-    """Keys whose cached answers produced a mismatch finding: to be asked again, fresh."""
-    mismatched = {
-        f.package for f in findings if f.code in _MISMATCH_CODES and f.package is not None
-    }
+def _stale_answers(pairs: Pairs, snapshot: IndexSnapshot) -> list[ReleaseKey]:
+    """The keys of cached answers that contradict the lock: published digests never
+    change, so the contradiction may be the cache's fault (decided from the snapshot's
+    data alone, whichever rules run)."""
     keys = (
         key
-        for entry, assigned in snapshot.assignments.items()
-        if entry.name in mismatched
-        for key in assigned
-        if (release := snapshot.releases.get(key)) is not None and release.from_cache
+        for _, lock in pairs
+        for package, release in checked_packages(lock, snapshot)
+        if release.from_cache and disagrees(package, release)
+        for key in snapshot.assignments[entry_key(package)]
+        if (answer := snapshot.releases.get(key)) is not None and answer.from_cache
     )
     return list(dict.fromkeys(keys))
 
 
-def refreshed(snapshot: IndexSnapshot, fresh: dict[ReleaseKey, Release]) -> IndexSnapshot:
+def _refreshed(snapshot: IndexSnapshot, fresh: dict[ReleaseKey, Release]) -> IndexSnapshot:
     releases = dict(snapshot.releases)
     releases.update(fresh)
-    return IndexSnapshot(
-        releases=MappingProxyType(releases),
-        assignments=snapshot.assignments,
-        public_names=snapshot.public_names,
-        public_index=snapshot.public_index,
-    )
+    return replace(snapshot, releases=MappingProxyType(releases))
 
 
 def verification_counts(pairs: Pairs, snapshot: IndexSnapshot | None) -> tuple[int, int]:

@@ -114,7 +114,7 @@ def check(
     index = IndexClient(
         HttpSettings(retries=1, connect_timeout=1.0, read_timeout=2.0, **client)  # type: ignore[arg-type]
     )
-    return run(targets, resolver, verify=True, index=index)
+    return run(targets, resolver, index=index)
 
 
 @pytest.fixture

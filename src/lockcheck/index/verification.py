@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from typing import NamedTuple
 from urllib.parse import unquote, urlsplit
 
-from lockcheck.index.interface import IndexSnapshot, LookupStatus, PublishedFile, Release
+from lockcheck.index.snapshot import IndexSnapshot, LookupStatus, PublishedFile, Release
 from lockcheck.model import Artifact, Hash, Location, LockedPackage, Lockfile
 from lockcheck.urls import same_index
 
@@ -96,7 +96,7 @@ def artifact_disagreements(artifact: Artifact, file: PublishedFile) -> list[str]
     found = []
     if artifact.size is not None and file.size is not None and artifact.size != file.size:
         found.append(f"size {artifact.size} in the lock, {file.size} on the index")
-    locked, indexed = _instant(artifact.upload_time), _instant(file.upload_time)
+    locked, indexed = instant(artifact.upload_time), instant(file.upload_time)
     if locked is not None and indexed is not None and locked != indexed:
         found.append(
             f"upload time {artifact.upload_time} in the lock, {file.upload_time} on the index"
@@ -104,7 +104,7 @@ def artifact_disagreements(artifact: Artifact, file: PublishedFile) -> list[str]
     return found
 
 
-def _instant(text: str | None) -> dt.datetime | None:
+def instant(text: str | None) -> dt.datetime | None:
     """An ISO 8601 time to the second (locks and indexes differ in sub-second digits)."""
     if not text:
         return None
@@ -115,6 +115,30 @@ def _instant(text: str | None) -> dt.datetime | None:
     if value.tzinfo is None:
         value = value.replace(tzinfo=dt.timezone.utc)
     return value.astimezone(dt.timezone.utc).replace(microsecond=0)
+
+
+def disagrees(package: LockedPackage, release: Release) -> bool:
+    """Whether the index's answer contradicts the lock: a release or project it says does
+    not exist, a locked hash that matches no published file (or another file than the one
+    the lock ties it to), a size or upload time that differs. What the mismatch rules
+    (LC301, LC302, LC303, LC305) report: an answer from the cache that says so is asked
+    again, fresh, before anything is reported."""
+    if release.status in (LookupStatus.NO_VERSION, LookupStatus.NO_PROJECT):
+        return True
+    if release.status is not LookupStatus.FOUND:
+        return False
+    for item in check_hashes(package, release):
+        if item.unverifiable:
+            continue
+        if item.matched is None:
+            return True
+        if item.claimed is not None and item.matched.filename != item.claimed:
+            return True
+    return any(
+        artifact_disagreements(artifact, file)
+        for artifact in package.artifacts
+        if (file := published(release, artifact.filename)) is not None
+    )
 
 
 def checked_packages(

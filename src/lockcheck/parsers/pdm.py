@@ -45,11 +45,15 @@ def parse(path: str) -> Lockfile:
         raise root.error("missing required table [metadata]")
     metadata.line = document.find_line("[metadata]", 1, None)
     version = _format_version(document, metadata)
-    for target in metadata.tables("targets"):
-        # Cross-platform locks: which Pythons and platforms the lock was resolved for.
-        target.string("requires_python")
-        target.string("platform")
-        target.string("implementation")
+    # Cross-platform locks: which platforms and Pythons the lock was resolved for.
+    targets = tuple(
+        (
+            target.string("platform") or "",
+            target.string("requires_python") or "",
+            target.string("implementation") or "",
+        )
+        for target in metadata.tables("targets")
+    )
     metadata.strings("groups")
     packages = tuple(_package(document, e) for e in array_entries(document, root, "package"))
     manifests: list[ManifestState] = []
@@ -63,6 +67,7 @@ def parse(path: str) -> Lockfile:
         manifests=tuple(manifests),
         files=(path,),
         notes=tuple(notes),
+        targets=targets,
     )
 
 

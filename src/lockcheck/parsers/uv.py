@@ -8,6 +8,7 @@ The root project and workspace members are the user's own code (``is_project``).
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import os
 from urllib.parse import parse_qs, urlsplit
 
@@ -57,7 +58,17 @@ def parse(path: str) -> Lockfile:
         notes=tuple(notes),
         requires_python=python,
         supported_markers=tuple(root.strings("supported-markers")),
+        exclude_newer=_exclude_newer(root),
     )
+
+
+def _exclude_newer(root: Fields) -> str | None:
+    """``[options] exclude-newer``: the lock was resolved as if nothing newer existed."""
+    options = root.table_at("options")
+    value = options.table.get("exclude-newer") if options is not None else None
+    if isinstance(value, dt.datetime):  # a TOML date-time (a hand edit): the same instant
+        return value.isoformat()
+    return value if isinstance(value, str) else None
 
 
 def _with_activations(

@@ -9,18 +9,21 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Any, NamedTuple
 
 from lockcheck.config import Settings
 from lockcheck.findings import Finding, Severity
+from lockcheck.index.snapshot import IndexSnapshot
 from lockcheck.model import Location, LockedPackage, Lockfile
 
 
-class RuleContext(NamedTuple):
+@dataclass(frozen=True)
+class RuleContext:
     """What a rule is given besides the lockfile."""
 
     settings: Settings
-    index: Any = None  # the index snapshot, present only for rules that need it
+    # What the index said, fetched once up front: present only with --verify, for the
+    # rules that need it (the engine runs no such rule without it).
+    index: IndexSnapshot | None = None
 
 
 CheckFn = Callable[[Lockfile, RuleContext], Iterable[Finding]]

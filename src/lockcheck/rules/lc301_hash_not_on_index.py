@@ -28,6 +28,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from lockcheck.findings import Finding, Severity
+from lockcheck.index.snapshot import LookupStatus
+from lockcheck.index.verification import check_hashes, checked_packages
 from lockcheck.model import Lockfile
 from lockcheck.rules.base import RuleContext, define
 
@@ -35,10 +37,6 @@ _SHOWN_FILES = 4
 
 
 def check(lock: Lockfile, ctx: RuleContext) -> Iterator[Finding]:
-    # Imported here: only --verify runs it, and the offline hook should not pay for it.
-    from lockcheck.index.interface import LookupStatus
-    from lockcheck.index.verification import check_hashes, checked_packages
-
     for package, release in checked_packages(lock, ctx.index):
         if release.status is not LookupStatus.FOUND:
             continue

@@ -23,6 +23,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from lockcheck.findings import Finding, Severity
+from lockcheck.index.snapshot import LookupStatus
+from lockcheck.index.verification import checked_packages, published
 from lockcheck.model import Lockfile
 from lockcheck.rules.base import RuleContext, define
 
@@ -32,10 +34,6 @@ def _because(reason: str | None) -> str:
 
 
 def check(lock: Lockfile, ctx: RuleContext) -> Iterator[Finding]:
-    # Imported here: only --verify runs it, and the offline hook should not pay for it.
-    from lockcheck.index.interface import LookupStatus
-    from lockcheck.index.verification import checked_packages, published
-
     fix = "upgrade to a release that is not yanked, or waive it with the reason"
     for package, release in checked_packages(lock, ctx.index):
         if release.status is not LookupStatus.FOUND:

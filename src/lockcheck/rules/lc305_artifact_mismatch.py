@@ -25,6 +25,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from lockcheck.findings import Finding, Severity
+from lockcheck.index.snapshot import LookupStatus
+from lockcheck.index.verification import (
+    artifact_disagreements,
+    check_hashes,
+    checked_packages,
+    published,
+)
 from lockcheck.model import Lockfile
 from lockcheck.rules.base import RuleContext, define
 
@@ -32,15 +39,6 @@ FIX = "regenerate the lock from the index, and find out why they disagree"
 
 
 def check(lock: Lockfile, ctx: RuleContext) -> Iterator[Finding]:
-    # Imported here: only --verify runs it, and the offline hook should not pay for it.
-    from lockcheck.index.interface import LookupStatus
-    from lockcheck.index.verification import (
-        artifact_disagreements,
-        check_hashes,
-        checked_packages,
-        published,
-    )
-
     for package, release in checked_packages(lock, ctx.index):
         if release.status is not LookupStatus.FOUND:
             continue

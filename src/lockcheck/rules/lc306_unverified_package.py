@@ -30,22 +30,16 @@ from __future__ import annotations
 
 import fnmatch
 from collections.abc import Iterator
-from typing import TYPE_CHECKING
 
 from lockcheck.findings import Finding, Severity
+from lockcheck.index.snapshot import LookupStatus, Release
+from lockcheck.index.verification import check_hashes, checked_packages
 from lockcheck.model import LockedPackage, Lockfile
 from lockcheck.rules.base import RuleContext, define
 from lockcheck.urls import redact
 
-if TYPE_CHECKING:
-    from lockcheck.index.interface import Release
-
 
 def check(lock: Lockfile, ctx: RuleContext) -> Iterator[Finding]:
-    # Imported here: only --verify runs it, and the offline hook should not pay for it.
-    from lockcheck.index.interface import LookupStatus
-    from lockcheck.index.verification import check_hashes, checked_packages
-
     # One finding per (file, index): an unreachable index is one problem, not one per package.
     failed: dict[tuple[str, str], list[tuple[LockedPackage, Release]]] = {}
     for package, release in checked_packages(lock, ctx.index):
@@ -94,8 +88,6 @@ def _unreachable(index_url: str, entries: list[tuple[LockedPackage, Release]]) -
 
 def _unasked_private_names(lock: Lockfile, ctx: RuleContext) -> Iterator[Finding]:
     """LC307 could not ask the public index: that check did not pass, it did not run."""
-    from lockcheck.index.interface import LookupStatus
-
     snapshot, patterns = ctx.index, ctx.settings.private_packages
     if snapshot is None or not patterns:
         return

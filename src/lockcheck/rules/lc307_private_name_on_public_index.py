@@ -30,15 +30,13 @@ import fnmatch
 from collections.abc import Iterator
 
 from lockcheck.findings import Finding, Severity
+from lockcheck.index.snapshot import LookupStatus
 from lockcheck.model import Lockfile
 from lockcheck.rules.base import RuleContext, define
 from lockcheck.urls import redact
 
 
 def check(lock: Lockfile, ctx: RuleContext) -> Iterator[Finding]:
-    # Imported here: only --verify runs it, and the offline hook should not pay for it.
-    from lockcheck.index.interface import LookupStatus
-
     snapshot = ctx.index
     patterns = ctx.settings.private_packages
     if snapshot is None or not patterns:

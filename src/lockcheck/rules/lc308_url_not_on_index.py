@@ -27,15 +27,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from lockcheck.findings import Finding, Severity
+from lockcheck.index.verification import checked_packages, moved_artifacts
 from lockcheck.model import Lockfile
 from lockcheck.rules.base import RuleContext, define
 from lockcheck.urls import redact
 
 
 def check(lock: Lockfile, ctx: RuleContext) -> Iterator[Finding]:
-    # Imported here: only --verify runs it, and the offline hook should not pay for it.
-    from lockcheck.index.verification import checked_packages, moved_artifacts
-
     for package, release in checked_packages(lock, ctx.index):
         for artifact, served in moved_artifacts(package, release):
             yield RULE.finding(
