@@ -30,7 +30,7 @@ from lockcheck.index.verification import (
     disagrees,
     moved_artifacts,
 )
-from lockcheck.model import LockedPackage, Lockfile, Note
+from lockcheck.model import LockedPackage, Lockfile, LockFormat, Note
 from lockcheck.rules.selection import select_rules
 from lockcheck.urls import host, redact
 
@@ -56,7 +56,7 @@ def lookup(
             if fallback is None:
                 fallback = resolve.fallback_for(lock)
             indexes = resolve.candidate_indexes(lock, package, settings, fallback)
-            elsewhere = _served_elsewhere(package, indexes)
+            elsewhere = _served_elsewhere(lock, package, indexes)
             if elsewhere is not None:
                 if notes is not None:
                     notes.append(Note(package.location, elsewhere))
@@ -135,12 +135,16 @@ def _in_packages(progress: ProgressFn, packages: int) -> ProgressFn:
     return report
 
 
-def _served_elsewhere(package: LockedPackage, indexes: Sequence[str]) -> str | None:
+def _served_elsewhere(lock: Lockfile, package: LockedPackage, indexes: Sequence[str]) -> str | None:
     """Why a package cannot be checked against an index, or None when it can.
 
-    A lock may take a registry package's files from a CDN or a vendor's host and record no
-    index for it. Asking the default index would compare hashes of files it never served
-    (a false LC301); no retry can change that, so it is a note, not LC306."""
+    A pylock.toml entry without `index` takes its files from their URLs: a CDN, a vendor's
+    host (`pip lock --find-links`). Asking the default index would compare hashes of files
+    it never served (a false LC301); no retry can change that, so it is a note, not LC306.
+    (pdm.lock never records an index: its static URLs come from the one it is verified on.)
+    """
+    if lock.format is not LockFormat.PYLOCK:
+        return None
     if package.source.url is not None or not package.artifacts:
         return None
     hosts = {host(a.url) if a.url else None for a in package.artifacts}

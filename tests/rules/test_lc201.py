@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from conftest import FIXTURES, run_cli
+from conftest import FIXTURES, REPO, run_cli
 
 UV_LC201 = FIXTURES / "projects" / "uv-lc201"
 STALE = FIXTURES / "projects" / "stale"
@@ -331,8 +331,11 @@ def test_uv_snapshots_uv_accepts_are_fresh(case: str) -> None:
     assert findings == []
 
 
-def test_uv_git_source_that_is_no_url_is_an_input_error() -> None:
-    path = PEERS / "sync__lock_git_poetry_path_dependency" / "uv.lock"
+def test_uv_git_source_that_is_no_url_is_an_input_error(tmp_path: Path) -> None:
+    # uv's snapshot sync__lock_git_poetry_path_dependency (a test placeholder for the URL),
+    # kept under tests/data: it is an input error, not a fixture to scan.
+    path = tmp_path / "uv.lock"
+    path.write_bytes((REPO / "tests" / "data" / "uv-git-source-not-a-url.lock").read_bytes())
     result = run_cli("check", "--isolated", "--format", "json", str(path))
     assert result.exit_code == 2
     (error,) = result.json["errors"]
