@@ -94,7 +94,10 @@ def test_every_kind_of_package_with_its_line(write: Writer) -> None:
     assert requests.display_name == "Requests" and requests.version == "2.32.3"
     assert requests.location.line == 14
     assert requests.source.kind is SourceKind.REGISTRY and requests.source.url is None
-    assert requests.dependencies == ("idna<4,>=2.5", "urllib3<3,>=1.21.1")
+    assert [(d.name, d.specifier) for d in requests.requires] == [
+        ("idna", "<4,>=2.5"),
+        ("urllib3", "<3,>=1.21.1"),
+    ]
     (wheel,) = requests.artifacts
     assert wheel.filename == "requests-2.32.3-py3-none-any.whl"
     assert wheel.url and wheel.url.startswith("https://files.example.test/")

@@ -1,0 +1,102 @@
+"""A dependency of a locked package that the lock does not contain.
+
+## What it does
+Walks the dependency graph a uv.lock, poetry.lock or pdm.lock records and reports an
+edge that leads nowhere: a locked package declares a dependency, in an environment the
+lock is for, and the lock has no entry of that name that can apply there.
+
+Only what the installer would install counts: an optional dependency matters only when
+some package or the project asks for that extra; an edge's environment marker is judged
+over the environments the lock covers (its `requires-python`, uv's
+`supported-markers`/`environments`, pdm's `targets`), on a grid of platforms and Python
+versions. Where an entry or edge carries a marker lockcheck cannot judge (uv's conflict
+markers, a poetry lock that records no markers), it is not flagged.
+
+## Why is this bad?
+The lock does not install what it claims: the installer either fails (pip in hash mode
+refuses a requirement it has no hash for) or, with an installer that resolves, fetches the
+missing package unpinned and unchecked at install time. A lock edited by hand or merged
+wrongly looks complete and is not.
+
+## How to fix
+Regenerate the lock with the tool that wrote it (`uv lock`, `poetry lock`, `pdm lock`),
+and review why the entry went missing.
+
+## Example
+```toml
+[[package]]
+name = "click"
+version = "8.4.2"
+dependencies = [
+    { name = "colorama", marker = "sys_platform == 'win32'" },
+]
+```
+in a uv.lock that has no `colorama` entry: Windows installs fail.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from lockcheck.findings import Finding, Severity
+from lockcheck.graph import active_edges, entries_by_name, targets, walk
+from lockcheck.markers import ACTIVE, describe, environments, supported, truth
+from lockcheck.model import Dependency, LockedPackage, Lockfile
+from lockcheck.rules import fixes
+from lockcheck.rules.base import RuleContext, define
+
+
+def check(lock: Lockfile, ctx: RuleContext) -> Iterator[Finding]:
+    if not lock.has_graph:
+        return
+    within = supported(lock.requires_python, lock.supported_markers)
+    packages = lock.packages
+    by_name = entries_by_name(lock)
+    # Every entry counts as a start: an edge of an unreachable entry is judged too, and
+    # the extras asked of an entry are those any entry asks.
+    asked = walk(lock, everything=True).extras
+    own = set(lock.roots.names) if lock.roots is not None else set()
+    for i, package in enumerate(packages):
+        where = within & truth(_judged(package))
+        if not where:
+            continue
+        reported: set[str] = set()
+        for edge in active_edges(package, asked.get(i, ())):
+            if edge.name == package.name or edge.name in own or edge.name in reported:
+                continue
+            needed = truth(edge.marker, edge.when_extra or ACTIVE) & where
+            if not needed:
+                continue
+            if any(truth(_judged(packages[j])) & needed for j in targets(edge, packages, by_name)):
+                continue
+            reported.add(edge.name)
+            env = environments()[(needed & -needed).bit_length() - 1]
+            yield RULE.finding(
+                package.location,
+                f"requires {_label(edge)}, which the lock does not contain "
+                f"(needed on {describe(env)})",
+                package=package,
+                fix=fixes.regenerate(lock),
+            )
+
+
+def _judged(package: LockedPackage) -> str | None:
+    """The entry's marker, or None (everywhere) where lockcheck cannot judge it: poetry
+    before lock-version 2.1, uv's conflict markers on synthetic extras."""
+    marker = package.marker
+    if not package.marker_known or (marker and "extra" in marker):
+        return None
+    return marker
+
+
+def _label(edge: Dependency) -> str:
+    text = edge.name + (f"[{','.join(edge.extras)}]" if edge.extras else "")
+    text += f" {edge.specifier}" if edge.specifier and edge.specifier != "*" else ""
+    if edge.when_extra:
+        text += f" (for its extra {edge.when_extra!r})"
+    return text + (f"; {edge.marker}" if edge.marker else "")
+
+
+RULE = define(
+    __doc__, code="LC203", name="missing-dependency", severity=Severity.ERROR, check=check
+)
