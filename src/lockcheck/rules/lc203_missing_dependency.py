@@ -57,17 +57,21 @@ def check(lock: Lockfile, ctx: RuleContext) -> Iterator[Finding]:
     asked = walk(lock, everything=True).extras
     own = set(lock.roots.names) if lock.roots is not None else set()
     for i, package in enumerate(packages):
-        where = within & truth(_judged(package))
-        if not where:
-            continue
+        where: int | None = None  # where the entry applies: evaluated only if needed
         reported: set[str] = set()
         for edge in active_edges(package, asked.get(i, ())):
             if edge.name == package.name or edge.name in own or edge.name in reported:
                 continue
+            found = targets(edge, packages, by_name)
+            if edge.version is not None and any(packages[j].version == edge.version for j in found):
+                continue  # the lock names the very entry it means (uv, several versions)
+            candidates = [_judged(packages[j]) for j in found]
+            if None in candidates:
+                continue  # an entry that applies everywhere: no marker to evaluate
+            if where is None:
+                where = within & truth(_judged(package), ACTIVE)
             needed = truth(edge.marker, edge.when_extra or ACTIVE) & where
-            if not needed:
-                continue
-            if any(truth(_judged(packages[j])) & needed for j in targets(edge, packages, by_name)):
+            if not needed or any(truth(m, ACTIVE) & needed for m in candidates):
                 continue
             reported.add(edge.name)
             env = environments()[(needed & -needed).bit_length() - 1]
