@@ -138,6 +138,8 @@ def run(
     if snapshot is not None:
         verified, unverified = verify_phase.verification_counts(_pairs(checked), snapshot)
     run_notes = [*notes, *(n for c in checked for n in c.lock.notes)]
+    if snapshot is not None:
+        run_notes += snapshot.notes  # what the index phase could not judge (LC203)
     for book in books.values():
         run_notes += _book_notes(book, verify)
     return Report(

@@ -3,12 +3,14 @@ against, ask the index once for everything, and build the snapshot rules read.""
 
 from __future__ import annotations
 
+import dataclasses
 import fnmatch
 import os
 from collections.abc import Iterable, Sequence
 from types import MappingProxyType
 from urllib.parse import urlsplit
 
+from lockcheck import verify_metadata
 from lockcheck.config import Settings
 from lockcheck.errors import ConfigError, LockcheckError
 from lockcheck.findings import ErrorEntry, Finding
@@ -88,6 +90,7 @@ def lookup(
     try:
         releases = index.fetch(keys, progress=progress) if keys else {}
         public_index, public_names = _public_names(pairs, index)
+        metadata, notes = verify_metadata.lookup(pairs, assignments, releases, index)
     except LockcheckError as exc:  # a setting the client refused (LOCKCHECK_TIMEOUT, --jobs)
         errors.append(ErrorEntry.of("--verify", None, str(exc)))
         return None
@@ -96,6 +99,8 @@ def lookup(
         assignments=MappingProxyType(assignments),
         public_names=MappingProxyType(public_names),
         public_index=public_index,
+        metadata=MappingProxyType(metadata),
+        notes=notes,
     )
 
 
@@ -173,12 +178,7 @@ def cached_mismatches(findings: Iterable[Finding], snapshot: IndexSnapshot) -> l
 def refreshed(snapshot: IndexSnapshot, fresh: dict[ReleaseKey, Release]) -> IndexSnapshot:
     releases = dict(snapshot.releases)
     releases.update(fresh)
-    return IndexSnapshot(
-        releases=MappingProxyType(releases),
-        assignments=snapshot.assignments,
-        public_names=snapshot.public_names,
-        public_index=snapshot.public_index,
-    )
+    return dataclasses.replace(snapshot, releases=MappingProxyType(releases))
 
 
 def verification_counts(pairs: Pairs, snapshot: IndexSnapshot | None) -> tuple[int, int]:

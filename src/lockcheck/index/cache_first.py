@@ -18,6 +18,7 @@ from lockcheck.index.interface import (
     ReleaseKey,
     read_cached,
 )
+from lockcheck.index.metadata import CoreMetadata, MetadataSource, read_metadata
 
 
 class CacheFirstIndex:
@@ -60,6 +61,15 @@ class CacheFirstIndex:
 
         found.update(self._http().fetch(missing, fresh=fresh, progress=offset))
         return found
+
+    def fetch_metadata(self, keys: Sequence[ReleaseKey]) -> dict[ReleaseKey, CoreMetadata]:
+        unique = list(dict.fromkeys(keys))
+        found = read_metadata(self._cache, unique)
+        missing = [k for k in unique if k not in found]
+        client = self._http() if missing else None
+        if isinstance(client, MetadataSource):
+            found.update(client.fetch_metadata(missing))
+        return {k: found.get(k, CoreMetadata(k, None, "not looked up")) for k in unique}
 
     def project_status(self, index_url: str, names: Sequence[str]) -> dict[str, LookupStatus]:
         return self._http().project_status(index_url, names)

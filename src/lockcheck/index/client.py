@@ -38,6 +38,13 @@ from lockcheck.index.interface import (
     ReleaseKey,
     read_cached,
 )
+from lockcheck.index.metadata import (
+    CoreMetadata,
+    read_metadata,
+    release_metadata,
+    store_metadata,
+)
+from lockcheck.index.metadata import Page as MetadataPage
 from lockcheck.index.responses import (
     ReleaseFiles,
     ResponseError,
@@ -216,6 +223,40 @@ class IndexClient:
     def project_status(self, index_url: str, names: Sequence[str]) -> dict[str, LookupStatus]:
         unique = list(dict.fromkeys(names))
         return _run_sync(self._statuses(index_url, unique)) if unique else {}
+
+    def fetch_metadata(self, keys: Sequence[ReleaseKey]) -> dict[ReleaseKey, CoreMetadata]:
+        """Each release's declared dependencies (lockcheck.index.metadata has the protocol);
+        over the same transport, cached beside the digests."""
+        unique = list(dict.fromkeys(keys))
+        results = read_metadata(self._cache, unique)
+        todo = [key for key in unique if key not in results]
+        if todo:
+            fetched = _run_sync(self._metadata_all(todo))
+            for found in fetched.values():
+                store_metadata(self._cache, found)
+            results.update(fetched)
+        return {key: results[key] for key in unique}
+
+    async def _metadata_all(self, keys: list[ReleaseKey]) -> dict[ReleaseKey, CoreMetadata]:
+        async with self._session() as session:
+
+            async def get(url: str, accept: str) -> MetadataPage | None:
+                page = await self._get(session, url, accept)
+                return MetadataPage(page.url, page.content_type, page.body) if page else None
+
+            async def one(key: ReleaseKey) -> CoreMetadata:
+                index = self._credentials.add(key.index_url).rstrip("/")
+                try:
+                    state = self._state(index)
+                    json_base = state.json_base if state.json_api is not False else None
+                    return await release_metadata(get, json_base, key)
+                except _Failed as error:
+                    return CoreMetadata(key, None, str(error))
+                except Exception as error:  # a bug: nothing judged, never a crash
+                    return CoreMetadata(key, None, redact(f"{type(error).__name__}: {error}"))
+
+            found = await asyncio.gather(*(one(key) for key in keys))
+        return {f.key: f for f in found}
 
     # --- cache ------------------------------------------------------------------------
 

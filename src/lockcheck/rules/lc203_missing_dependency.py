@@ -48,6 +48,7 @@ from lockcheck.rules.base import RuleContext, define
 
 def check(lock: Lockfile, ctx: RuleContext) -> Iterator[Finding]:
     if not lock.has_graph:
+        yield from _from_metadata(lock, ctx)
         return
     within = supported(lock.requires_python, lock.supported_markers)
     packages = lock.packages
@@ -82,6 +83,26 @@ def check(lock: Lockfile, ctx: RuleContext) -> Iterator[Finding]:
                 package=package,
                 fix=fixes.regenerate(lock),
             )
+
+
+def _from_metadata(lock: Lockfile, ctx: RuleContext) -> Iterator[Finding]:
+    """Requirements files, pylock.toml, Pipfile.lock: with --verify only (the snapshot
+    holds each release's core metadata)."""
+    snapshot = ctx.index
+    if snapshot is None or not getattr(snapshot, "metadata", None):
+        return
+    from lockcheck.lock_environments import targets
+    from lockcheck.metadata_graph import missing
+
+    for gap in missing(lock, targets(lock), snapshot.assignments, snapshot.metadata):
+        env = environments()[(gap.where & -gap.where).bit_length() - 1]
+        yield RULE.finding(
+            gap.package.location,
+            f"requires {gap.requirement} (its core metadata says), which the file does not "
+            f"contain (needed on {describe(env)})",
+            package=gap.package,
+            fix=fixes.regenerate(lock),
+        )
 
 
 def _judged(package: LockedPackage) -> str | None:
