@@ -2,15 +2,27 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
+import os
+import re
+import subprocess
+import sys
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
+from pytest_httpserver import HTTPServer
 
+from conftest import run_cli
+from fake_index import local_server
 from lockcheck.config import Settings
 from lockcheck.discover import Target
 from lockcheck.engine import run
 from lockcheck.findings import Finding
 from lockcheck.parsers import detect_format
+from pip_oracle_support import write_wheel
 from support_graph_edits import (
     FIXTURES,
     copy_project,
@@ -18,6 +30,7 @@ from support_graph_edits import (
     line_of,
     without_package,
 )
+from support_metadata_index import MetadataIndex, metadata_from_uv_lock, metadata_text
 
 REAL_LOCKS = sorted(
     p.relative_to(FIXTURES).as_posix()
@@ -136,3 +149,157 @@ def test_pdm_dependency_for_a_platform_the_targets_exclude(tmp_path: Path) -> No
     path = removed(tmp_path, "pdm-cross", "pdm.lock", "colorama")
     edit(path, 'platform = "windows_amd64"', 'platform = "manylinux_2_40_aarch64"')
     assert findings(path) == []
+
+
+# --- with --verify: requirements files, from core metadata ------------------------------
+
+
+@pytest.fixture(scope="module")
+def _server() -> Iterator[HTTPServer]:
+    with local_server() as server:
+        yield server
+
+
+@pytest.fixture
+def server(_server: HTTPServer) -> Iterator[HTTPServer]:
+    _server.clear()
+    yield _server
+
+
+@pytest.fixture
+def isolated(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setenv("LOCKCHECK_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setenv("NETRC", str(tmp_path / "no-netrc"))
+    monkeypatch.setenv("LOCKCHECK_TIMEOUT", "5")
+    for variable in ("PIP_INDEX_URL", "UV_DEFAULT_INDEX", "UV_INDEX_URL"):
+        monkeypatch.delenv(variable, raising=False)
+
+
+def verified(path: Path, index: MetadataIndex) -> dict[str, Any]:
+    result = run_cli(
+        "check",
+        "--verify",
+        "--no-progress",
+        "--format",
+        "json",
+        "--select",
+        "LC203,LC301",
+        "--index-url",
+        index.url,
+        str(path),
+    )
+    assert result.exit_code in (0, 1), result.stdout + result.stderr
+    return dict(json.loads(result.stdout))
+
+
+def lc203(report: dict[str, Any]) -> list[tuple[str, str]]:
+    return sorted((f["package"], f["message"]) for f in report["findings"] if f["code"] == "LC203")
+
+
+def small_app_index(server: HTTPServer, mode: str) -> MetadataIndex:
+    """The releases of small-app, with METADATA built from the edges uv recorded."""
+    index = MetadataIndex(server, mode=mode)
+    index.add_from_uv_lock(FIXTURES / "small-app" / "uv.lock")
+    for (name, version), text in metadata_from_uv_lock(FIXTURES / "small-app" / "uv.lock").items():
+        index.set_metadata(name, version, text)
+    return index
+
+
+@pytest.mark.usefixtures("isolated")
+@pytest.mark.parametrize("mode", ["json", "simple-json", "simple-html"])
+def test_verify_real_requirements_file_complete_and_cut(
+    server: HTTPServer, tmp_path: Path, mode: str
+) -> None:
+    """uv pip compile --python-version 3.11 wrote it; without idna, requests lacks it."""
+    index = small_app_index(server, mode)
+    source = FIXTURES / "small-app" / "requirements-uv.txt"
+    assert lc203(verified(source, index)) == []
+    cut = tmp_path / "requirements.txt"
+    cut.write_text(re.sub(r"(?ms)^idna==.*?(?=^\S)", "", source.read_text()))
+    [(package, message)] = lc203(verified(cut, index))
+    assert package == "requests" and "idna" in message
+    if mode != "json":  # the PEP 658 file was read, beside a wheel
+        assert any(p.endswith(".whl.metadata") for p in index.paths())
+
+
+@pytest.mark.usefixtures("isolated")
+def test_verify_metadata_that_does_not_match_its_hash_is_not_read(
+    server: HTTPServer, tmp_path: Path
+) -> None:
+    index = small_app_index(server, "simple-json")
+    requests_text = index.metadata[("requests", "2.34.2")]
+    index.set_metadata("requests", "2.34.2", requests_text, announce="0" * 64)
+    source = FIXTURES / "small-app" / "requirements-uv.txt"
+    cut = tmp_path / "requirements.txt"
+    cut.write_text(re.sub(r"(?ms)^idna==.*?(?=^\S)", "", source.read_text()))
+    report = verified(cut, index)
+    assert lc203(report) == []
+    assert any("does not match its published sha256" in n["message"] for n in report["notes"])
+
+
+# --- pip's verdict agrees ---------------------------------------------------------------
+
+
+def pip_accepts(requirements: Path, dists: Path) -> tuple[bool, str]:
+    drop = ("PIP_", "NO_PROXY", "HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY")
+    env = {k: v for k, v in os.environ.items() if not k.upper().startswith(drop)}
+    for name in ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY"):
+        env[name] = env[name.lower()] = "http://127.0.0.1:9"  # never the network
+    env |= {"PIP_CONFIG_FILE": os.devnull, "PIP_NO_INPUT": "1"}
+    command = [sys.executable, "-m", "pip", "install", "--isolated", "--dry-run", "--no-index"]
+    command += ["--no-cache-dir", "--disable-pip-version-check", "--find-links", str(dists)]
+    command += ["--ignore-installed", "--target", str(requirements.parent / "target")]
+    command += ["--require-hashes", "-r", str(requirements)]
+    proc = subprocess.run(command, env=env, capture_output=True, text=True, timeout=120)
+    return proc.returncode == 0, proc.stdout + proc.stderr
+
+
+TINY = {
+    # alpha needs beta, and delta for its extra `fast`; never epsilon (Python 2 only).
+    ("alpha", "1.0"): ["beta>=1.0", 'delta; extra == "fast"', 'epsilon; python_version < "3"'],
+    ("beta", "1.0"): [],
+    ("delta", "1.0"): [],
+}
+PIP_CASES = {
+    "complete": (["alpha", "beta"], "", []),
+    "dependency missing": (["alpha"], "", [("alpha", "beta")]),
+    "extra asked, its dependency missing": (["alpha", "beta"], "fast", [("alpha", "delta")]),
+    "extra asked and complete": (["alpha", "beta", "delta"], "fast", []),
+}
+
+
+@pytest.mark.usefixtures("isolated")
+@pytest.mark.parametrize("case", list(PIP_CASES))
+def test_verify_agrees_with_pip_in_hash_mode(server: HTTPServer, tmp_path: Path, case: str) -> None:
+    names, extra, expected = PIP_CASES[case]
+    dists = tmp_path / "dists"
+    dists.mkdir()
+    index = MetadataIndex(server, mode="simple-json")
+    digests = {}
+    for (name, version), requires in TINY.items():
+        text = metadata_text(name, version, requires)
+        filename = write_wheel(str(dists), text, {f"{name}/__init__.py": ""})
+        digests[name] = hashlib.sha256((dists / filename).read_bytes()).hexdigest()
+        index.add_file(name, version, filename, digests[name])
+        index.set_metadata(name, version, text)
+    lines = [
+        f"{name}{f'[{extra}]' if extra and name == 'alpha' else ''}==1.0 "
+        f"--hash=sha256:{digests[name]}"
+        for name in names
+    ]
+    requirements = tmp_path / "requirements.txt"
+    requirements.write_text(
+        "# This file was autogenerated by uv via the following command:\n"
+        "#    uv pip compile --universal --generate-hashes requirements.in\n"
+        + "\n".join(lines)
+        + "\n"
+    )
+    accepted, output = pip_accepts(requirements, dists)
+    assert accepted == (not expected), output
+    if not accepted:
+        # pip names the dependency it has no pinned, hashed line for
+        assert "ERROR: In --require-hashes mode" in output and expected[0][1] in output
+    found = [(p, m) for p, m in lc203(verified(requirements, index))]
+    assert [
+        (p, next(n for n in ("beta", "delta", "epsilon") if n in m)) for p, m in found
+    ] == expected
