@@ -303,3 +303,26 @@ def test_verify_agrees_with_pip_in_hash_mode(server: HTTPServer, tmp_path: Path,
     assert [
         (p, next(n for n in ("beta", "delta", "epsilon") if n in m)) for p, m in found
     ] == expected
+
+
+VERIFIED_FILES = [
+    f"{project}/{name}"
+    for project in ("small-app", "data-tool", "private-index", "workspace", "git-dep", "big")
+    for name in sorted(p.name for p in (FIXTURES / project).iterdir())
+    if name.startswith("requirements") and name.endswith(".txt") or name == "pylock.toml"
+]
+
+
+@pytest.mark.usefixtures("isolated")
+@pytest.mark.parametrize("relative", VERIFIED_FILES)
+def test_verify_no_finding_on_files_the_tools_wrote(server: HTTPServer, relative: str) -> None:
+    """Every requirements file and pylock.toml of a project, against the releases and
+    dependencies its uv.lock records (the same resolution)."""
+    project = relative.split("/")[0]
+    index = MetadataIndex(server, mode="json")
+    lock = FIXTURES / project / "uv.lock"
+    index.add_from_uv_lock(lock)
+    for (name, version), text in metadata_from_uv_lock(lock).items():
+        index.set_metadata(name, version, text)
+    report = verified(FIXTURES / relative, index)
+    assert lc203(report) == []
