@@ -188,7 +188,7 @@ def verified(path: Path, index: MetadataIndex) -> dict[str, Any]:
         index.url,
         str(path),
     )
-    assert result.exit_code in (0, 1), result.stdout + result.stderr
+    assert result.exit_code in (0, 1, 3), result.stdout + result.stderr  # 3: unverified
     return dict(json.loads(result.stdout))
 
 
@@ -309,7 +309,7 @@ VERIFIED_FILES = [
     f"{project}/{name}"
     for project in ("small-app", "data-tool", "private-index", "workspace", "git-dep", "big")
     for name in sorted(p.name for p in (FIXTURES / project).iterdir())
-    if name.startswith("requirements") and name.endswith(".txt") or name == "pylock.toml"
+    if (name.startswith("requirements") and name.endswith(".txt")) or name == "pylock.toml"
 ]
 
 
@@ -326,3 +326,69 @@ def test_verify_no_finding_on_files_the_tools_wrote(server: HTTPServer, relative
         index.set_metadata(name, version, text)
     report = verified(FIXTURES / relative, index)
     assert lc203(report) == []
+
+
+@pytest.mark.usefixtures("isolated")
+def test_verify_pylock_dependency_removed(server: HTTPServer, tmp_path: Path) -> None:
+    index = small_app_index(server, "json")
+    text = (FIXTURES / "small-app" / "pylock.toml").read_text()
+    cut = tmp_path / "pylock.toml"
+    cut.write_text(
+        re.sub(r'(?ms)^\[\[packages\]\]\nname = "idna".*?(?=^\[\[packages\]\])', "", text)
+    )
+    [(package, message)] = lc203(verified(cut, index))
+    assert package == "requests" and "idna" in message
+
+
+@pytest.mark.usefixtures("isolated")
+def test_verify_pipfile_lock_for_the_running_interpreter(
+    server: HTTPServer, tmp_path: Path
+) -> None:
+    """pipenv records no target: judged for this interpreter, and a note says so."""
+    index = small_app_index(server, "json")
+    for name, version in (("certifi", "2026.10.19.post1"), ("charset-normalizer", "3.5.3")):
+        index.add_release(name, version)  # pipenv-app's versions; they require nothing
+        index.set_metadata(name, version, metadata_text(name, version, []))
+    data = json.loads((FIXTURES / "pipenv-app" / "Pipfile.lock").read_text())
+    complete = tmp_path / "complete" / "Pipfile.lock"
+    complete.parent.mkdir()
+    complete.write_text(json.dumps(data, indent=4))
+    report = verified(complete, index)
+    assert lc203(report) == []
+    assert any("running interpreter" in n["message"] for n in report["notes"])
+    del data["default"]["idna"]
+    cut = tmp_path / "cut" / "Pipfile.lock"
+    cut.parent.mkdir()
+    cut.write_text(json.dumps(data, indent=4))
+    [(package, message)] = lc203(verified(cut, index))
+    assert package == "requests" and "idna" in message
+
+
+@pytest.mark.usefixtures("isolated")
+def test_verify_metadata_is_cached(server: HTTPServer) -> None:
+    index = small_app_index(server, "simple-json")
+    source = FIXTURES / "small-app" / "requirements-uv.txt"
+    verified(source, index)
+    assert any(p.endswith(".metadata") for p in index.paths())
+    index.reset_log()
+    verified(source, index)
+    assert not any(p.endswith(".metadata") for p in index.paths())
+
+
+@pytest.mark.usefixtures("isolated")
+def test_verify_fetches_no_metadata_without_lc203(server: HTTPServer) -> None:
+    index = small_app_index(server, "simple-json")
+    result = run_cli(
+        "check",
+        "--verify",
+        "--no-progress",
+        "--format",
+        "json",
+        "--select",
+        "LC301",
+        "--index-url",
+        index.url,
+        str(FIXTURES / "small-app" / "requirements-uv.txt"),
+    )
+    assert json.loads(result.stdout)["errors"] == []
+    assert index.paths() and not any(p.endswith(".metadata") for p in index.paths())
