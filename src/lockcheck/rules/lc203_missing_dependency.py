@@ -12,6 +12,15 @@ over the environments the lock covers (its `requires-python`, uv's
 versions. Where an entry or edge carries a marker lockcheck cannot judge (uv's conflict
 markers, a poetry lock that records no markers), it is not flagged.
 
+Requirements files, pylock.toml and Pipfile.lock record no dependency edges: with
+`--verify`, each release's dependencies are read from its core metadata (the JSON API's
+`requires_dist`, or the PEP 658 `.metadata` file beside a wheel, checked against its
+published hash) and judged for the environments the file was made for: what the command
+in its header says (`--universal`, `--python-version`, `--python-platform`; exports from
+uv, poetry and pdm are universal), pylock.toml's `requires-python` and `environments`;
+otherwise the running interpreter, and a note says so. Release metadata is cached like
+the digests.
+
 ## Why is this bad?
 The lock does not install what it claims: the installer either fails (pip in hash mode
 refuses a requirement it has no hash for) or, with an installer that resolves, fetches the
