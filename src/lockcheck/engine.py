@@ -183,7 +183,7 @@ def _parse_all(
 
 
 def _wants_index(settings: Settings) -> bool:
-    return any(rule.needs_index for rule in select_rules(settings))
+    return any(rule.needs_index or rule.reads_index for rule in select_rules(settings))
 
 
 def _key(finding: Finding) -> tuple[str, str, int | None, str]:
@@ -284,7 +284,7 @@ def _book_notes(book: _WaiverBook, verify: bool) -> list[Note]:
     settings = book.settings
     where = Location(settings.config_path or "--verify", None)
     notes: list[Note] = []
-    if verify and not any(rule.needs_index for rule in select_rules(settings)):
+    if verify and not any(r.needs_index or r.reads_index for r in select_rules(settings)):
         notes.append(
             Note(
                 where,

@@ -183,7 +183,7 @@ def verified(path: Path, index: MetadataIndex) -> dict[str, Any]:
         "--format",
         "json",
         "--select",
-        "LC203,LC301",
+        "LC203",
         "--index-url",
         index.url,
         str(path),

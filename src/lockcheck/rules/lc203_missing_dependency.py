@@ -132,5 +132,10 @@ def _label(edge: Dependency) -> str:
 
 
 RULE = define(
-    __doc__, code="LC203", name="missing-dependency", severity=Severity.ERROR, check=check
+    __doc__,
+    code="LC203",
+    name="missing-dependency",
+    severity=Severity.ERROR,
+    check=check,
+    reads_index=True,
 )
