@@ -47,11 +47,19 @@ def targets(lock: Lockfile) -> Targets:
     if lock.format is LockFormat.PYLOCK:
         return Targets(supported(lock.requires_python, lock.supported_markers))
     words = _words(lock.generated_by) if lock.format is LockFormat.REQUIREMENTS else []
-    if any(tuple(words[: len(tool)]) == tool for tool in _UNIVERSAL_TOOLS):
-        return Targets(supported(None))
     python = _option(words, "--python-version") or _option(words, "--python")
-    if "--universal" in words:
-        return Targets(supported(f">={python}" if python and _plain(python) else None))
+    export = any(tuple(words[: len(tool)]) == tool for tool in _UNIVERSAL_TOOLS)
+    if export or "--universal" in words:
+        if python and _plain(python):
+            return Targets(supported(f">={python}"))
+        # The oldest Python it was resolved for is not written down (the project's
+        # requires-python, or the interpreter's): a dependency only older Pythons need
+        # may rightly be absent, so judge from the running interpreter's version on.
+        return Targets(
+            supported(f">={_running_python()}"),
+            f"LC203 judged this universal file for Python {_running_python()} and newer "
+            "(the running interpreter): its header names no --python-version",
+        )
     system = _option(words, "--python-platform")
     if python or system:
         return Targets(_matching(python, system))

@@ -43,6 +43,8 @@ def missing(
         return
     declared: dict[int, list[_Edge]] = {}
     for i, package in enumerate(lock.packages):
+        if package.is_constraint:
+            continue  # a constraint installs nothing: its dependencies are not needed
         for key in assignments.get(entry_key(package), ()):
             requires = metadata.get(key)
             if requires is not None:

@@ -21,6 +21,9 @@ from lockcheck.config import Settings
 from lockcheck.discover import Target
 from lockcheck.engine import run
 from lockcheck.findings import Finding
+from lockcheck.lock_environments import targets
+from lockcheck.markers import environments
+from lockcheck.model import Lockfile, LockFormat
 from lockcheck.parsers import detect_format
 from pip_oracle_support import write_wheel
 from support_graph_edits import (
@@ -392,3 +395,27 @@ def test_verify_fetches_no_metadata_without_lc203(server: HTTPServer) -> None:
     )
     assert json.loads(result.stdout)["errors"] == []
     assert index.paths() and not any(p.endswith(".metadata") for p in index.paths())
+
+
+def envs_for(command: str | None) -> tuple[set[tuple[str, str]], str | None]:
+    lock = Lockfile("requirements.txt", LockFormat.REQUIREMENTS, (), generated_by=command)
+    found = targets(lock)
+    chosen = {
+        (env["sys_platform"], env["python_version"])
+        for i, env in enumerate(environments())
+        if found.bits >> i & 1
+    }
+    return chosen, found.note
+
+
+def test_environments_from_the_header() -> None:
+    universal, note = envs_for("uv pip compile --universal --python-version 3.10 r.in")
+    assert ("win32", "3.10") in universal and ("darwin", "3.14") in universal
+    assert ("linux", "3.9") not in universal and note is None
+    one, note = envs_for("uv pip compile --python-version 3.12 --python-platform windows r.in")
+    assert one == {("win32", "3.12")} and note is None
+    running = f"{sys.version_info[0]}.{sys.version_info[1]}"
+    here, note = envs_for("pip-compile --generate-hashes r.in")
+    assert here == {(sys.platform, running)} and note and "running interpreter" in note
+    export, note = envs_for("uv export -o requirements.txt")
+    assert ("win32", running) in export and note and "universal" in note
