@@ -253,6 +253,12 @@ class Lockfile:
     has_graph: bool = False
 
 
+def made_from(manifests: tuple[ManifestState, ...]) -> bool:
+    """Whether the manifest beside a poetry.lock or pdm.lock is the one it was made from
+    (by the content hash): only then are its requirements the lock's roots."""
+    return any(m.kind == "content-hash" and m.recorded == m.current for m in manifests)
+
+
 def registry_indexes(packages: tuple[LockedPackage, ...]) -> tuple[IndexRef, ...]:
     """The indexes a TOML lock takes its registry packages from, each at its first use."""
     found: dict[str, IndexRef] = {}

@@ -28,9 +28,10 @@ from lockcheck.model import (
     Note,
     Source,
     SourceKind,
+    made_from,
     normalize_name,
 )
-from lockcheck.parsers.pyproject_roots import read_roots
+from lockcheck.parsers.pyproject_roots import read_roots, stale_roots_note
 from lockcheck.parsers.requirement_text import parse_requirement
 from lockcheck.parsers.toml_document import Entry, Fields, TomlDocument, array_entries
 
@@ -54,6 +55,8 @@ def parse(path: str) -> Lockfile:
     notes: list[Note] = []
     _content_hash_state(document, metadata, manifests, notes)
     roots, roots_note = read_roots(path, "pdm.lock")
+    if roots is not None and not made_from(tuple(manifests)):
+        roots_note = stale_roots_note(path, "pdm.lock")
     if roots_note is not None:
         notes.append(roots_note)
     return Lockfile(

@@ -29,10 +29,11 @@ from lockcheck.model import (
     Note,
     Source,
     SourceKind,
+    made_from,
     normalize_name,
     registry_indexes,
 )
-from lockcheck.parsers.pyproject_roots import read_roots
+from lockcheck.parsers.pyproject_roots import read_roots, stale_roots_note
 from lockcheck.parsers.requirement_text import parse_requirement
 from lockcheck.parsers.toml_document import (
     Entry,
@@ -71,6 +72,8 @@ def parse(path: str) -> Lockfile:
     state = _content_hash_state(document, metadata)
     manifests = [state] if state is not None else []
     roots, roots_note = read_roots(path, "poetry.lock")
+    if roots is not None and not made_from(tuple(manifests)):
+        roots_note = stale_roots_note(path, "poetry.lock")
     if roots_note is not None:
         notes = (*notes, roots_note)
     return Lockfile(

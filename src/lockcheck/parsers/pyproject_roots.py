@@ -50,6 +50,14 @@ def read_roots(lock_path: str, tool: str) -> tuple[Roots | None, Note | None]:
     return Roots(tuple(requires), names, unnamed), None
 
 
+def stale_roots_note(lock_path: str, tool: str) -> Note:
+    return Note(
+        Location(lock_path, None),
+        f"LC204 not checked: {tool} was not made from the pyproject.toml beside it (by its "
+        "content hash), or lockcheck cannot tell, so its roots are unknown",
+    )
+
+
 def _get(data: Any, *keys: str) -> Any:
     for key in keys:
         if not isinstance(data, dict):

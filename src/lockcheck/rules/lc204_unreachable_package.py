@@ -7,7 +7,10 @@ members (uv), or what the pyproject.toml beside the lock requires (poetry.lock a
 pdm.lock do not record the project): its dependencies, every extra and every dependency
 group. Markers are not followed, so an entry reached on any platform is reached.
 
-A poetry.lock or pdm.lock with no pyproject.toml beside it is not judged (a note says so).
+A poetry.lock or pdm.lock is judged only when the pyproject.toml beside it is the one it
+was made from (its content hash matches): a stale lock is LC201's, and the requirements of
+a changed pyproject.toml are not the lock's roots. Without such a pyproject.toml, a note
+says LC204 was not checked.
 
 ## Why is this bad?
 The tools never write such an entry: it was added by hand or by a pull request. A package
@@ -33,7 +36,7 @@ from collections.abc import Iterator
 
 from lockcheck.findings import Finding, Severity
 from lockcheck.graph import walk
-from lockcheck.model import Lockfile
+from lockcheck.model import Lockfile, LockFormat, made_from
 from lockcheck.rules.base import RuleContext, define
 
 
@@ -42,6 +45,8 @@ def check(lock: Lockfile, ctx: RuleContext) -> Iterator[Finding]:
         return
     if lock.roots is None and not any(p.is_project for p in lock.packages):
         return  # nothing says where the graph starts: no guess
+    if lock.format in (LockFormat.POETRY, LockFormat.PDM) and not made_from(lock.manifests):
+        return  # a pyproject.toml the lock was not made from: its roots are not the lock's
     reached = walk(lock).reached
     for i, package in enumerate(lock.packages):
         if i in reached:
