@@ -49,13 +49,16 @@ def lookup(
         return {}, tuple(notes)
     found = index.fetch_metadata(list(dict.fromkeys(wanted)))
     metadata = {key: value.requires for key, value in found.items()}
-    for key, value in found.items():
-        if value.requires is None:
-            notes.append(
-                Note(
-                    Location("--verify", None),
-                    f"LC203 could not read the dependencies of {key.name}=={key.version}: "
-                    f"{value.error}",
-                )
+    unread = [(key, value.error) for key, value in found.items() if value.requires is None]
+    if unread:
+        # One note for all of them: an index without core metadata would give hundreds.
+        shown = "; ".join(f"{k.name}=={k.version}: {error}" for k, error in unread[:3])
+        more = f" (and {len(unread) - 3} more)" if len(unread) > 3 else ""
+        notes.append(
+            Note(
+                Location("--verify", None),
+                f"LC203 could not read the dependencies of {len(unread)} "
+                f"release{'s' if len(unread) != 1 else ''}, so did not judge them: {shown}{more}",
             )
+        )
     return metadata, tuple(notes)
