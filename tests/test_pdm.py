@@ -94,7 +94,10 @@ def test_every_kind_of_package_with_its_line(write: Writer) -> None:
     assert requests.display_name == "Requests" and requests.version == "2.32.3"
     assert requests.location.line == 14
     assert requests.source.kind is SourceKind.REGISTRY and requests.source.url is None
-    assert requests.dependencies == ("idna<4,>=2.5", "urllib3<3,>=1.21.1")
+    assert [(d.name, d.specifier) for d in requests.requires] == [
+        ("idna", "<4,>=2.5"),
+        ("urllib3", "<3,>=1.21.1"),
+    ]
     (wheel,) = requests.artifacts
     assert wheel.filename == "requests-2.32.3-py3-none-any.whl"
     assert wheel.url and wheel.url.startswith("https://files.example.test/")
@@ -125,8 +128,9 @@ def test_rules_on_a_hand_written_lock(write: Writer) -> None:
     )
     found = {(f["code"], f["line"]) for f in result.json["findings"]}
     # files = [] (LC002), editable path (LC006); a git checkout pinned to a full commit
-    # is still unhashable (LC007) but not mutable (no LC008).
-    assert found == {("LC002", 32), ("LC006", 42), ("LC007", 34)}
+    # is still unhashable (LC007) but not mutable (no LC008); requests' idna and urllib3
+    # are not locked (LC203).
+    assert found == {("LC002", 32), ("LC006", 42), ("LC007", 34), ("LC203", 14)}
     assert result.json["files"] == [{"path": "pdm.lock", "format": "pdm", "packages": 5}]
 
 
@@ -257,5 +261,8 @@ def test_lock_inputs_in_the_lock_is_a_note(tmp_path: Path) -> None:
     result = run_cli("check", "--format", "json", str(lock))
     assert result.json["findings"] == []
     assert [n["message"] for n in result.json["notes"]] == [
-        "pdm.lock records lock_inputs: LC201 not checked"
+        "pdm.lock records lock_inputs: LC201 not checked",
+        # nor can LC204 tell which pyproject.toml the lock was made from
+        "LC204 not checked: pdm.lock was not made from the pyproject.toml beside it (by its "
+        "content hash), or lockcheck cannot tell, so its roots are unknown",
     ]

@@ -72,6 +72,8 @@ def run(
 
         verified, unverified = verify_phase.verification_counts(_pairs(parsed), snapshot)
     run_notes = [*notes, *(n for p in parsed for n in p.lock.notes), *verify_notes]
+    if snapshot is not None:
+        run_notes += snapshot.notes  # what the index phase could not judge (LC203)
     for book in settled.books:
         run_notes += _config_notes(book.settings, verifying=index is not None)
         run_notes += book.notes()

@@ -101,6 +101,40 @@ class Source:
     editable: bool = False
 
 
+class Dependency(NamedTuple):
+    """One dependency edge a lock records: a locked package (or a root) requires ``name``.
+
+    ``extras`` are the extras it asks of ``name``; ``marker`` where it applies (as
+    written); ``version`` the exact version when the lock names which entry it means (uv,
+    when several share the name). ``when_extra`` is the extra of the requiring package
+    that brings this edge in (None: always), ``group`` the dependency group it belongs to
+    (a project's own dev groups).
+    """
+
+    name: str  # PEP 503 normalised
+    extras: tuple[str, ...] = ()
+    marker: str | None = None
+    specifier: str = ""
+    version: str | None = None
+    when_extra: str | None = None
+    group: str | None = None
+
+
+@dataclass(frozen=True)
+class Roots:
+    """What the project itself requires, for a lock that does not hold the project as an
+    entry (poetry, pdm: read from pyproject.toml; uv: a workspace without a root project).
+
+    ``names`` are the project's own names (a dependency on them is not missing);
+    ``unnamed`` says some root requirement names no project (pdm's `-e file:///...`), so
+    every local or remote source entry may be one.
+    """
+
+    requires: tuple[Dependency, ...] = ()
+    names: tuple[str, ...] = ()
+    unnamed: bool = False
+
+
 @dataclass(frozen=True)
 class LockedPackage:
     name: str  # PEP 503 normalised
@@ -122,9 +156,9 @@ class LockedPackage:
     # items encoded as uv writes them in markers, `extra-5-myapp-cpu`) under which this
     # entry is installed. None when the lock declares no conflicts.
     activations: tuple[frozenset[str], ...] | None = None
-    # The requirements this package declares, as the lock records them (pdm: PEP 508
-    # strings), for rules that walk the dependency graph.
-    dependencies: tuple[str, ...] = ()
+    # The dependency edges the lock records for this package (uv, poetry, pdm), for the
+    # rules that walk the graph (LC203, LC204).
+    requires: tuple[Dependency, ...] = ()
 
     @property
     def all_hashes(self) -> tuple[Hash, ...]:
@@ -219,6 +253,17 @@ class Lockfile:
     # pdm `targets`: the (platform, requires-python, implementation) each names, as pdm
     # writes them ("manylinux_2_40_x86_64", ">=3.10", "cpython"; "" where it names none).
     targets: tuple[tuple[str, str, str], ...] = ()
+    # Where the dependency graph starts besides the lock's own project entries; None when
+    # the lock records no roots and nothing beside it says (LC204 then does not judge).
+    roots: Roots | None = None
+    # Whether the lock records dependency edges at all (uv, poetry, pdm).
+    has_graph: bool = False
+
+
+def made_from(manifests: tuple[ManifestState, ...]) -> bool:
+    """Whether the manifest beside a poetry.lock or pdm.lock is the one it was made from
+    (by the content hash): only then are its requirements the lock's roots."""
+    return any(m.kind == "content-hash" and m.recorded == m.current for m in manifests)
 
 
 def registry_indexes(packages: tuple[LockedPackage, ...]) -> tuple[IndexRef, ...]:

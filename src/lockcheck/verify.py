@@ -10,6 +10,7 @@ from dataclasses import replace
 from types import MappingProxyType
 from urllib.parse import urlsplit
 
+from lockcheck import verify_metadata
 from lockcheck.config import Settings
 from lockcheck.errors import ConfigError, LockcheckError
 from lockcheck.findings import ErrorEntry
@@ -105,6 +106,7 @@ def lookup(
         per_package = _in_packages(progress, len(assignments)) if progress else None
         releases = index.fetch(keys, progress=per_package) if keys else {}
         public_index, public_names = _public_names(pairs, index)
+        metadata, metadata_notes = verify_metadata.lookup(pairs, assignments, releases, index)
     except LockcheckError as exc:  # a setting the client refused (LOCKCHECK_TIMEOUT, --jobs)
         errors.append(ErrorEntry.of("--verify", None, str(exc)))
         return None
@@ -113,6 +115,8 @@ def lookup(
         assignments=MappingProxyType(assignments),
         public_names=MappingProxyType(public_names),
         public_index=public_index,
+        metadata=MappingProxyType(metadata),
+        notes=metadata_notes,
     )
     stale = _stale_answers(pairs, snapshot)
     if stale:

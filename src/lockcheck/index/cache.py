@@ -44,6 +44,17 @@ CREATE TABLE IF NOT EXISTS releases (
 ) WITHOUT ROWID;
 INSERT OR REPLACE INTO meta (key, value) VALUES ('schema_version', '{SCHEMA_VERSION}');
 """
+# A release's core metadata (its Requires-Dist, for LC203) never changes: no expiry. Added
+# to caches of this schema version as they are opened.
+_METADATA_TABLE = """
+CREATE TABLE IF NOT EXISTS metadata (
+    index_url TEXT NOT NULL,
+    name TEXT NOT NULL,
+    version TEXT NOT NULL,
+    requires TEXT NOT NULL,
+    PRIMARY KEY (index_url, name, version)
+) WITHOUT ROWID
+"""
 
 T = TypeVar("T")
 Clock = Callable[[], float]
@@ -140,6 +151,38 @@ class ReleaseCache:
                 "INSERT OR REPLACE INTO releases (index_url, name, version, fetched_at, data)"
                 " VALUES (?, ?, ?, ?, ?)",
                 (*release.key, fetched_at, data),
+            )
+        )
+
+    def get_metadata(self, key: ReleaseKey) -> tuple[str, ...] | None:
+        """The cached Requires-Dist of a release, or None."""
+        row = self._run(
+            lambda conn: conn.execute(
+                "SELECT requires FROM metadata WHERE index_url = ? AND name = ? AND version = ?",
+                tuple(key),
+            ).fetchone()
+        )
+        if row is None:
+            return None
+        import json
+
+        try:
+            value = json.loads(row[0])
+        except (ValueError, TypeError):
+            return None
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            return None  # a damaged entry is a miss
+        return tuple(value)
+
+    def put_metadata(self, key: ReleaseKey, requires: tuple[str, ...]) -> None:
+        import json
+
+        data = json.dumps(list(requires))
+        self._run(
+            lambda conn: conn.execute(
+                "INSERT OR REPLACE INTO metadata (index_url, name, version, requires)"
+                " VALUES (?, ?, ?, ?)",
+                (*key, data),
             )
         )
 
@@ -242,6 +285,8 @@ class ReleaseCache:
             if not tables:
                 # IF NOT EXISTS + IMMEDIATE: two processes creating it at once both succeed.
                 conn.executescript(f"BEGIN IMMEDIATE; {_SCHEMA} COMMIT;")
+            if "metadata" not in tables:
+                conn.execute(_METADATA_TABLE)
             # Readers never block the writer and vice versa. The mode is stored in the file;
             # switching takes an exclusive lock that fails fast when contended, so only once.
             if conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":

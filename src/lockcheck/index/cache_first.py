@@ -21,6 +21,12 @@ from lockcheck.index.interface import (
     Release,
     ReleaseKey,
 )
+from lockcheck.index.metadata import (
+    CoreMetadata,
+    MetadataSource,
+    read_metadata,
+    store_metadata,
+)
 
 # Published digests never change, but yanked status can: an older cached answer is asked
 # again (the design's hour).
@@ -74,6 +80,20 @@ class CacheFirstIndex:
         for key in missing:
             found[key] = self._settle(fetched[key], stale.get(key))
         return {key: found[key] for key in unique}
+
+    def fetch_metadata(self, keys: Sequence[ReleaseKey]) -> dict[ReleaseKey, CoreMetadata]:
+        """Core metadata never changes once published: the cache first, then the index,
+        and what the index said is kept."""
+        unique = list(dict.fromkeys(keys))
+        found = read_metadata(self._cache, unique)
+        missing = [k for k in unique if k not in found]
+        client = self._http() if missing else None
+        if isinstance(client, MetadataSource):
+            fetched = client.fetch_metadata(missing)
+            for item in fetched.values():
+                store_metadata(self._cache, item)
+            found.update(fetched)
+        return {k: found.get(k, CoreMetadata(k, None, "not looked up")) for k in unique}
 
     def project_status(self, index_url: str, names: Sequence[str]) -> dict[str, LookupStatus]:
         return self._http().project_status(index_url, names)

@@ -20,6 +20,8 @@ from urllib.parse import quote, urlsplit, urlunsplit
 from lockcheck.index.credentials import CredentialStore
 from lockcheck.index.http import FetchError, HttpSettings, Page, Session, Transport
 from lockcheck.index.interface import LookupStatus, ProgressFn, Release, ReleaseKey
+from lockcheck.index.metadata import CoreMetadata, release_metadata
+from lockcheck.index.metadata import Page as MetadataPage
 from lockcheck.index.responses import (
     ReleaseFiles,
     ResponseError,
@@ -107,6 +109,12 @@ class IndexClient:
 
         fetched = _run_sync(self._fetch_all(unique, advance)) if unique else {}
         return {key: fetched[key] for key in unique}
+
+    def fetch_metadata(self, keys: Sequence[ReleaseKey]) -> dict[ReleaseKey, CoreMetadata]:
+        """Each release's declared dependencies (lockcheck.index.metadata has the protocol),
+        over the same transport; CacheFirstIndex caches them beside the digests."""
+        unique = list(dict.fromkeys(keys))
+        return _run_sync(self._metadata_all(unique)) if unique else {}
 
     def project_status(self, index_url: str, names: Sequence[str]) -> dict[str, LookupStatus]:
         unique = list(dict.fromkeys(names))
@@ -196,6 +204,27 @@ class IndexClient:
         if base is not None and state.json_api is None:
             state.json_api = False  # the project is there, the JSON API is not
         return _outcomes(versions, simple, _Api.SIMPLE)
+
+    async def _metadata_all(self, keys: list[ReleaseKey]) -> dict[ReleaseKey, CoreMetadata]:
+        async with self._http.session() as session:
+
+            async def get(url: str, accept: str) -> MetadataPage | None:
+                page = await self._http.get(session, url, accept)
+                return MetadataPage(page.url, page.content_type, page.body) if page else None
+
+            async def one(key: ReleaseKey) -> CoreMetadata:
+                index = self._http.credentials.add(key.index_url).rstrip("/")
+                try:
+                    state = self._state(index)
+                    json_base = state.json_base if state.json_api is not False else None
+                    return await release_metadata(get, json_base, key)
+                except FetchError as error:
+                    return CoreMetadata(key, None, str(error))
+                except Exception as error:  # a bug: nothing judged, never a crash
+                    return CoreMetadata(key, None, redact(f"{type(error).__name__}: {error}"))
+
+            found = await asyncio.gather(*(one(key) for key in keys))
+        return {f.key: f for f in found}
 
     async def _statuses(self, index_url: str, names: list[str]) -> dict[str, LookupStatus]:
         index = self._http.credentials.add(index_url).rstrip("/")

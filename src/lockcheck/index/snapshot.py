@@ -13,7 +13,7 @@ from types import MappingProxyType
 from typing import TYPE_CHECKING, NamedTuple
 
 if TYPE_CHECKING:
-    from lockcheck.model import LockedPackage
+    from lockcheck.model import LockedPackage, Note
 
 
 class ReleaseKey(NamedTuple):
@@ -86,6 +86,12 @@ class IndexSnapshot:
     # Configured private names found on the public index (LC307): name -> status.
     public_names: Mapping[str, LookupStatus] = field(default_factory=lambda: MappingProxyType({}))
     public_index: str | None = None
+    # LC203 on files that record no dependency edges: each release's Requires-Dist from
+    # its core metadata (None: the index could not say), and the notes about it.
+    metadata: Mapping[ReleaseKey, tuple[str, ...] | None] = field(
+        default_factory=lambda: MappingProxyType({})
+    )
+    notes: tuple[Note, ...] = ()
 
     def release_for(self, package: LockedPackage) -> Release | None:
         keys = self.assignments.get(entry_key(package))

@@ -151,17 +151,29 @@ def _admitted(version: str, python: str | None) -> bool:
         return True
 
 
+@cache
 def python_key(requires_python: str) -> str | None:
     """A requires-python specifier as a key, by the Python versions it admits: uv records
-    ``>=3.11,<3.12`` as ``==3.11.*``, and ``>=3.10.0`` is ``>=3.10``."""
+    ``>=3.11,<3.12`` as ``==3.11.*``, and ``>=3.10.0`` is ``>=3.10``. Cached: a lock and
+    its manifest usually say the same, and 1,200 comparisons each cost milliseconds."""
     from packaging.specifiers import InvalidSpecifier, SpecifierSet
 
     try:
         specifiers = SpecifierSet(requires_python)
     except InvalidSpecifier:
         return None
-    table = "".join("1" if specifiers.contains(v, prereleases=True) else "0" for v in _PYTHONS)
+    table = "".join(
+        "1" if specifiers.contains(v, prereleases=True) else "0" for v in _python_versions()
+    )
     return f"{REQUIRES_PYTHON_KEY} ; " + hashlib.sha256(table.encode()).hexdigest()[:8]
+
+
+@cache
+def _python_versions() -> tuple[Any, ...]:
+    """``_PYTHONS`` parsed once (``contains`` would parse each string on every call)."""
+    from packaging.version import Version
+
+    return tuple(Version(v) for v in _PYTHONS)
 
 
 # Every Python release a requires-python could tell apart (and a few beyond).

@@ -28,8 +28,11 @@ from lockcheck.model import (
     Note,
     Source,
     SourceKind,
+    made_from,
     normalize_name,
 )
+from lockcheck.parsers.pyproject_roots import read_roots, stale_roots_note
+from lockcheck.parsers.requirement_text import parse_requirement
 from lockcheck.parsers.toml_document import Entry, Fields, TomlDocument, array_entries
 
 # pdm 2.29 writes 4.5.1; pdm refuses a lock of another major or a newer minor version.
@@ -54,11 +57,17 @@ def parse(path: str) -> Lockfile:
         )
         for target in metadata.tables("targets")
     )
+    python, markers = _targets(metadata.tables("targets"))
     metadata.strings("groups")
     packages = tuple(_package(document, e) for e in array_entries(document, root, "package"))
     manifests: list[ManifestState] = []
     notes: list[Note] = []
     _content_hash_state(document, metadata, manifests, notes)
+    roots, roots_note = read_roots(path, "pdm.lock")
+    if roots is not None and not made_from(tuple(manifests)):
+        roots_note = stale_roots_note(path, "pdm.lock")
+    if roots_note is not None:
+        notes.append(roots_note)
     return Lockfile(
         path=path,
         format=LockFormat.PDM,
@@ -68,7 +77,66 @@ def parse(path: str) -> Lockfile:
         files=(path,),
         notes=tuple(notes),
         targets=targets,
+        requires_python=python,
+        supported_markers=markers,
+        roots=roots,
+        has_graph=True,
     )
+
+
+# pdm target platforms (`manylinux_2_40_x86_64`, `windows_amd64`, `macos_arm64`) as
+# marker values; a platform not known here leaves the target unrestricted.
+_SYSTEMS = (
+    (("linux", "manylinux", "musllinux"), "linux"),
+    (("windows",), "win32"),
+    (("macos",), "darwin"),
+)
+_MACHINES = {
+    "linux": {"x86_64": "x86_64", "aarch64": "aarch64", "arm64": "aarch64"},
+    "win32": {"amd64": "AMD64", "x86_64": "AMD64", "arm64": "ARM64", "aarch64": "ARM64"},
+    "darwin": {"x86_64": "x86_64", "arm64": "arm64", "aarch64": "arm64"},
+}
+
+
+def _targets(targets: list[Fields]) -> tuple[str | None, tuple[str, ...]]:
+    """The environments a cross-platform lock was resolved for (`[[metadata.targets]]`):
+    one requires-python if all agree, and one marker per target."""
+    if not targets:
+        return None, ()
+    pythons = {t.string("requires_python") or "" for t in targets}
+    markers = []
+    for target in targets:
+        clauses = [_python_marker(target.string("requires_python") or "")]
+        clauses.append(_platform_marker(target.string("platform") or ""))
+        implementation = target.string("implementation")
+        if implementation:
+            clauses.append(f"implementation_name == '{implementation.lower()}'")
+        marker = " and ".join(c for c in clauses if c)
+        if not marker:
+            return (pythons.pop() or None) if len(pythons) == 1 else None, ()
+        markers.append(marker)
+    return (pythons.pop() or None) if len(pythons) == 1 else None, tuple(markers)
+
+
+def _python_marker(specifier: str) -> str:
+    clauses = []
+    for part in specifier.split(","):
+        found = re.fullmatch(r"\s*(~=|==|!=|<=|>=|<|>)\s*([0-9][0-9A-Za-z.*+!]*)\s*", part)
+        if found:
+            clauses.append(f"python_full_version {found.group(1)} '{found.group(2)}'")
+    return " and ".join(clauses)
+
+
+def _platform_marker(platform: str) -> str:
+    lowered = platform.lower()
+    for prefixes, system in _SYSTEMS:
+        if lowered.startswith(prefixes):
+            clause = f"sys_platform == '{system}'"
+            machine = next(
+                (m for suffix, m in _MACHINES[system].items() if lowered.endswith(suffix)), None
+            )
+            return clause + (f" and platform_machine == '{machine}'" if machine else "")
+    return ""
 
 
 def _format_version(document: TomlDocument, metadata: Fields) -> FormatVersion:
@@ -116,7 +184,9 @@ def _package(document: TomlDocument, entry: Entry) -> LockedPackage:
         extras=extras,
         marker=table.string("marker") or None,
         artifacts=tuple(artifacts),
-        dependencies=tuple(table.strings("dependencies")),
+        requires=tuple(
+            d for d in map(parse_requirement, table.strings("dependencies")) if d is not None
+        ),
     )
 
 

@@ -20,6 +20,7 @@ from lockcheck.errors import LockfileError
 from lockcheck.hashes import parse_hash
 from lockcheck.model import (
     Artifact,
+    Dependency,
     Location,
     LockedPackage,
     Lockfile,
@@ -28,9 +29,12 @@ from lockcheck.model import (
     Note,
     Source,
     SourceKind,
+    made_from,
     normalize_name,
     registry_indexes,
 )
+from lockcheck.parsers.pyproject_roots import read_roots, stale_roots_note
+from lockcheck.parsers.requirement_text import parse_requirement
 from lockcheck.parsers.toml_document import (
     Entry,
     Fields,
@@ -67,6 +71,11 @@ def parse(path: str) -> Lockfile:
     # `poetry check --lock` judges 1.x locks by the same content-hash (the oracle test).
     state = _content_hash_state(document, metadata)
     manifests = [state] if state is not None else []
+    roots, roots_note = read_roots(path, "poetry.lock")
+    if roots is not None and not made_from(tuple(manifests)):
+        roots_note = stale_roots_note(path, "poetry.lock")
+    if roots_note is not None:
+        notes = (*notes, roots_note)
     return Lockfile(
         path=path,
         format=LockFormat.POETRY,
@@ -77,6 +86,8 @@ def parse(path: str) -> Lockfile:
         files=(path,),
         notes=notes,
         requires_python=python_specifier(metadata.string("python-versions")),
+        roots=roots,
+        has_graph=True,
     )
 
 
@@ -177,7 +188,50 @@ def _package(
         version=version,
         marker=_marker(table),
         artifacts=tuple(artifacts),
+        requires=_requires(table.table),
     )
+
+
+def _requires(table: dict[str, Any]) -> tuple[Dependency, ...]:
+    """`[package.dependencies]`: name = constraint, or a table (version, markers,
+    extras, optional), or a list of such tables. An optional one is needed only for the
+    extras `[package.extras]` lists it under; one no extra lists is never installed."""
+    extras_of: dict[str, list[str]] = {}
+    extras = table.get("extras")
+    if isinstance(extras, dict):
+        for extra, items in extras.items():
+            for text in items if isinstance(items, list) else ():
+                found = parse_requirement(text) if isinstance(text, str) else None
+                if found is not None:
+                    extras_of.setdefault(found.name, []).append(normalize_name(str(extra)))
+    edges: list[Dependency] = []
+    dependencies = table.get("dependencies")
+    if not isinstance(dependencies, dict):
+        return ()
+    for raw_name, value in dependencies.items():
+        name = normalize_name(str(raw_name))
+        for item in value if isinstance(value, list) else [value]:
+            if isinstance(item, str):
+                edges.append(Dependency(name, specifier=item))
+                continue
+            if not isinstance(item, dict):
+                continue
+            marker = item.get("markers")
+            marker = marker if isinstance(marker, str) and marker else None
+            wanted = item.get("extras")
+            asked = (
+                tuple(normalize_name(e) for e in wanted if isinstance(e, str))
+                if isinstance(wanted, list)
+                else ()
+            )
+            version = item.get("version")
+            specifier = version if isinstance(version, str) else ""
+            edge = Dependency(name, asked, marker, specifier)
+            if item.get("optional") is True:
+                edges.extend(edge._replace(when_extra=e) for e in extras_of.get(name, ()))
+            else:
+                edges.append(edge)
+    return tuple(edges)
 
 
 def _own_files(files: list[Fields], project: str, version: str | None) -> list[Fields]:

@@ -15,11 +15,13 @@ from urllib.parse import parse_qs, urlsplit
 from lockcheck.hashes import parse_hash
 from lockcheck.model import (
     Artifact,
+    Dependency,
     FormatVersion,
     Location,
     LockedPackage,
     Lockfile,
     LockFormat,
+    Roots,
     Source,
     SourceKind,
     normalize_name,
@@ -59,6 +61,8 @@ def parse(path: str) -> Lockfile:
         requires_python=python,
         supported_markers=tuple(root.strings("supported-markers")),
         exclude_newer=_exclude_newer(root),
+        roots=_roots(manifest, packages),
+        has_graph=True,
     )
 
 
@@ -69,6 +73,66 @@ def _exclude_newer(root: Fields) -> str | None:
     if isinstance(value, dt.datetime):  # a TOML date-time (a hand edit): the same instant
         return value.isoformat()
     return value if isinstance(value, str) else None
+
+
+def _roots(manifest: Fields | None, packages: tuple[LockedPackage, ...]) -> Roots | None:
+    """The project entries are roots; a workspace without a root project records its own
+    requirements and groups in `[manifest]`. A lock with neither names no roots."""
+    table = manifest.table if manifest is not None else {}
+    requires = list(_edges(table.get("requirements")))
+    groups = table.get("dependency-groups")
+    if isinstance(groups, dict):
+        for group, items in groups.items():
+            requires.extend(_edges(items, group=str(group)))
+    if not requires and not any(p.is_project for p in packages):
+        return None
+    return Roots(requires=tuple(requires))
+
+
+def _edges(
+    items: object, *, when_extra: str | None = None, group: str | None = None
+) -> list[Dependency]:
+    """uv's edge tables (`{ name, extra, marker, version, source }`); anything else is
+    skipped: uv itself refuses such a lock."""
+    if not isinstance(items, list):
+        return []
+    edges = []
+    for item in items:
+        if not isinstance(item, dict) or not isinstance(item.get("name"), str):
+            continue
+        extras = item.get("extra")
+        marker = item.get("marker")
+        version = item.get("version")
+        specifier = item.get("specifier")
+        edges.append(
+            Dependency(
+                name=normalize_name(item["name"]),
+                extras=tuple(normalize_name(e) for e in extras if isinstance(e, str))
+                if isinstance(extras, list)
+                else (),
+                marker=marker if isinstance(marker, str) and marker else None,
+                specifier=specifier if isinstance(specifier, str) else "",
+                version=version if isinstance(version, str) else None,
+                when_extra=when_extra,
+                group=group,
+            )
+        )
+    return edges
+
+
+def _requires(table: dict[str, object]) -> tuple[Dependency, ...]:
+    edges = _edges(table.get("dependencies"))
+    for key, extra_of in (("optional-dependencies", True), ("dev-dependencies", False)):
+        groups = table.get(key)
+        if not isinstance(groups, dict):
+            continue
+        for name, items in groups.items():
+            label = normalize_name(str(name))
+            if extra_of:
+                edges.extend(_edges(items, when_extra=label))
+            else:
+                edges.extend(_edges(items, group=label))
+    return tuple(edges)
 
 
 def _with_activations(
@@ -134,6 +198,7 @@ def _package(document: TomlDocument, entry: Entry, members: set[str]) -> LockedP
         marker=marker,
         artifacts=tuple(_artifacts(document, table, source, line, end)),
         is_project=is_project,
+        requires=_requires(table.table),
     )
 
 

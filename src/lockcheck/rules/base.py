@@ -38,6 +38,9 @@ class Rule:
     doc: str
     check: CheckFn
     needs_index: bool = False
+    # Runs without the index too, and reads the snapshot when --verify gives one (LC203
+    # on files without dependency edges): --verify builds one for it.
+    reads_index: bool = False
 
     @property
     def summary(self) -> str:
@@ -71,6 +74,7 @@ def define(
     severity: Severity,
     check: CheckFn,
     needs_index: bool = False,
+    reads_index: bool = False,
 ) -> Rule:
     """Declare a rule; its module's docstring is its documentation and must be complete."""
     if not doc:
@@ -78,4 +82,4 @@ def define(
     missing = [s for s in DOC_SECTIONS if s not in doc]
     if missing:
         raise AssertionError(f"{code} docstring lacks {', '.join(missing)}")
-    return Rule(code, name, severity, doc, check, needs_index)
+    return Rule(code, name, severity, doc, check, needs_index, reads_index)

@@ -66,7 +66,7 @@ def validate(settings: Settings) -> None:
 
 def wants_index(settings: Settings) -> bool:
     """Whether any rule this configuration runs reads the index snapshot."""
-    return any(rule.needs_index for rule in select_rules(settings))
+    return any(rule.needs_index or rule.reads_index for rule in select_rules(settings))
 
 
 def with_severity(finding: Finding, settings: Settings) -> Finding:

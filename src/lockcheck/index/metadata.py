@@ -1,0 +1,191 @@
+"""Core metadata of a release: the dependencies it declares (`Requires-Dist`), for LC203
+on files that record no dependency edges (requirements files, pylock.toml, Pipfile.lock).
+
+Protocol, per release: the JSON API's per-version page (`info.requires_dist`), one
+request; for an index without a JSON API, the Simple API page of the project and the
+PEP 658 `.metadata` file served beside one of the release's wheels, whose published hash
+(`core-metadata` / `data-dist-info-metadata`) is checked before it is read. The transport
+is the client's (retries, timeouts, bounded concurrency); this module only builds URLs and
+reads answers.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from email.parser import BytesHeaderParser
+from html.parser import HTMLParser
+from typing import NamedTuple, Protocol, runtime_checkable
+from urllib.parse import quote, unquote, urljoin
+
+from lockcheck import filenames
+from lockcheck.index.interface import ReleaseKey
+
+JSON_ACCEPT = "application/json"
+SIMPLE_ACCEPT = "application/vnd.pypi.simple.v1+json, text/html;q=0.1"
+_STRONG = ("sha256", "sha384", "sha512")
+
+
+class CoreMetadata(NamedTuple):
+    """What a release declares it requires. ``requires`` is None when the index could not
+    say (``error`` says why): then nothing is judged for it."""
+
+    key: ReleaseKey
+    requires: tuple[str, ...] | None
+    error: str | None = None
+    source: str = ""  # "json" or "pep658"
+
+
+class Page(NamedTuple):
+    url: str
+    content_type: str
+    body: bytes
+
+
+# GET url with an Accept header: the page, or None on a 404. Raises on anything else.
+Getter = Callable[[str, str], Awaitable[Page | None]]
+
+
+@runtime_checkable
+class MetadataCache(Protocol):
+    """What metadata lookups need from a cache (``ReleaseCache`` is one)."""
+
+    def get_metadata(self, key: ReleaseKey) -> tuple[str, ...] | None: ...
+
+    def put_metadata(self, key: ReleaseKey, requires: tuple[str, ...]) -> None: ...
+
+
+def read_metadata(cache: object, keys: Sequence[ReleaseKey]) -> dict[ReleaseKey, CoreMetadata]:
+    """The cached metadata of ``keys``; a cache without metadata (or failing) reads as empty."""
+    if not isinstance(cache, MetadataCache):
+        return {}
+    found: dict[ReleaseKey, CoreMetadata] = {}
+    for key in keys:
+        try:
+            requires = cache.get_metadata(key)
+        except Exception:  # a broken cache must not fail a run
+            requires = None
+        if requires is not None:
+            found[key] = CoreMetadata(key, requires, source="cache")
+    return found
+
+
+def store_metadata(cache: object, found: CoreMetadata) -> None:
+    if found.requires is None or found.source == "cache" or not isinstance(cache, MetadataCache):
+        return
+    try:
+        cache.put_metadata(found.key, found.requires)
+    except Exception:  # caching is best effort
+        return
+
+
+@runtime_checkable
+class MetadataSource(Protocol):
+    """An index that can also fetch core metadata (the HTTP client, the cache-first one)."""
+
+    def fetch_metadata(self, keys: Sequence[ReleaseKey]) -> dict[ReleaseKey, CoreMetadata]: ...
+
+
+async def release_metadata(get: Getter, json_base: str | None, key: ReleaseKey) -> CoreMetadata:
+    name, version = key.name, key.version
+    if json_base is not None:
+        page = await get(f"{json_base}/{name}/{quote(version, safe='+!')}/json", JSON_ACCEPT)
+        if page is not None:
+            requires = requires_from_json(page.body)
+            if requires is not None:
+                return CoreMetadata(key, requires, source="json")
+    page = await get(f"{key.index_url.rstrip('/')}/{name}/", SIMPLE_ACCEPT)
+    if page is None:
+        return CoreMetadata(key, None, "the index has no page for the project")
+    candidates = [
+        (url, hashes)
+        for filename, url, hashes in metadata_links(page)
+        if filename.endswith(".whl") and filenames.names(filename, name, version)
+    ]
+    if not candidates:
+        return CoreMetadata(key, None, "the index publishes no core metadata for this release")
+    url, hashes = candidates[0]
+    found = await get(url + ".metadata", "*/*")
+    if found is None:
+        return CoreMetadata(key, None, f"{url}.metadata is not served")
+    problem = hash_problem(found.body, hashes)
+    if problem:
+        return CoreMetadata(key, None, problem)
+    return CoreMetadata(key, requires_from_metadata(found.body), source="pep658")
+
+
+def requires_from_json(body: bytes) -> tuple[str, ...] | None:
+    """`info.requires_dist` of a JSON API page (null: none declared); None if unreadable."""
+    try:
+        data = json.loads(body)
+    except ValueError:
+        return None
+    info = data.get("info") if isinstance(data, dict) else None
+    if not isinstance(info, dict) or "requires_dist" not in info:
+        return None
+    value = info["requires_dist"]
+    if value is None:
+        return ()
+    if isinstance(value, list) and all(isinstance(v, str) for v in value):
+        return tuple(value)
+    return None
+
+
+def requires_from_metadata(body: bytes) -> tuple[str, ...]:
+    headers = BytesHeaderParser().parsebytes(body)
+    return tuple(str(value) for value in headers.get_all("Requires-Dist") or ())
+
+
+def hash_problem(body: bytes, hashes: Mapping[str, str]) -> str | None:
+    """None when ``body`` has a strong published hash and matches it."""
+    for algorithm in _STRONG:
+        expected = hashes.get(algorithm)
+        if expected:
+            actual = hashlib.new(algorithm, body).hexdigest()
+            if actual != expected.lower():
+                return f"the core metadata does not match its published {algorithm}"
+            return None
+    return "the index publishes no sha256 for the core metadata"
+
+
+def metadata_links(page: Page) -> list[tuple[str, str, dict[str, str]]]:
+    """(filename, absolute URL, metadata hashes) of every file with PEP 658 metadata."""
+    media = page.content_type.split(";")[0].strip().lower()
+    if media.endswith("json"):
+        try:
+            data = json.loads(page.body)
+        except ValueError:
+            return []
+        links = []
+        for file in data.get("files", []) if isinstance(data, dict) else []:
+            if not isinstance(file, dict):
+                continue
+            meta = file.get("core-metadata", file.get("data-dist-info-metadata"))
+            name, url = file.get("filename"), file.get("url")
+            if isinstance(meta, dict) and isinstance(name, str) and isinstance(url, str):
+                hashes = {str(k): str(v) for k, v in meta.items()}
+                links.append((name, urljoin(page.url, url), hashes))
+        return links
+    parser = _Anchors(page.url)
+    parser.feed(page.body.decode("utf-8", "replace"))
+    return parser.links
+
+
+class _Anchors(HTMLParser):
+    def __init__(self, base: str) -> None:
+        super().__init__()
+        self.base = base
+        self.links: list[tuple[str, str, dict[str, str]]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag != "a":
+            return
+        values = dict(attrs)
+        href = values.get("href")
+        meta = values.get("data-core-metadata") or values.get("data-dist-info-metadata")
+        if not href or not meta or "=" not in meta:
+            return
+        algorithm, _, digest = meta.partition("=")
+        url = urljoin(self.base, href).split("#", 1)[0]
+        self.links.append((unquote(url.rsplit("/", 1)[-1]), url, {algorithm.lower(): digest}))
