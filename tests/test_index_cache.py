@@ -11,6 +11,7 @@ import threading
 import time
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -63,19 +64,20 @@ def path(tmp_path: Path) -> Path:
     return tmp_path / "cache" / FILENAME
 
 
-def test_round_trip(path: Path) -> None:
+def test_round_trip(path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     rel = release()
     bare = Release(ReleaseKey(INDEX, "bare", "2"), LookupStatus.FOUND)
     clock = Clock()
-    with ReleaseCache.open(path, clock=clock) as cache:
+    monkeypatch.setattr(cache_module, "_now", clock)
+    with ReleaseCache.open(path) as cache:
         assert cache.get(rel.key) is None
         cache.put(rel)
         cache.put(bare)
     # A new process (here: a new connection) reads what an earlier one wrote.
-    with ReleaseCache.open(path, clock=clock) as cache:
+    with ReleaseCache.open(path) as cache:
         assert cache.get(rel.key) == (cached(rel), 0.0)
         assert cache.get(bare.key) == (cached(bare), 0.0)
-        assert cache.enabled and cache.problem is None
+        assert cache.problem is None
 
 
 def test_keys_are_exact(path: Path) -> None:
@@ -101,9 +103,12 @@ def test_only_found_is_stored(path: Path, status: LookupStatus) -> None:
         assert cache.get(rel.key) is None
 
 
-def test_cached_release_is_not_restored_as_fresh(path: Path) -> None:
+def test_cached_release_is_not_restored_as_fresh(
+    path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     clock = Clock()
-    with ReleaseCache.open(path, clock=clock) as cache:
+    monkeypatch.setattr(cache_module, "_now", clock)
+    with ReleaseCache.open(path) as cache:
         cache.put(release())
         clock.now += 7200
         got = cache.get(release().key)
@@ -112,10 +117,11 @@ def test_cached_release_is_not_restored_as_fresh(path: Path) -> None:
         assert cache.get(release().key) == (got[0], 7200.0)
 
 
-def test_age_and_refresh(path: Path) -> None:
+def test_age_and_refresh(path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     clock = Clock()
+    monkeypatch.setattr(cache_module, "_now", clock)
     rel = release()
-    with ReleaseCache.open(path, clock=clock) as cache:
+    with ReleaseCache.open(path) as cache:
         cache.put(rel)
         assert cache.get(rel.key) == (cached(rel), 0.0)
         clock.now += 3601.5
@@ -166,10 +172,10 @@ def test_corrupt_file_is_rebuilt(path: Path, kind: str) -> None:
             assert got is None or got[0] == cached(release(version=f"1.{i}"))
         cache.put(release("fresh"))
         assert cache.get(release("fresh").key) is not None
-        assert cache.enabled, cache.problem
+        assert cache.problem is None, cache.problem
     with ReleaseCache.open(path) as cache:
         assert cache.get(release("fresh").key) is not None
-        assert cache.enabled, cache.problem
+        assert cache.problem is None, cache.problem
 
 
 def test_empty_file_becomes_a_cache(path: Path) -> None:
@@ -201,7 +207,7 @@ def test_other_schema_is_rebuilt(path: Path, schema: str) -> None:
         conn.executescript(schema)
     conn.close()
     with ReleaseCache.open(path) as cache:
-        assert cache.enabled, cache.problem
+        assert cache.problem is None, cache.problem
         cache.put(release())
         assert cache.get(release().key) is not None
     with sqlite3.connect(path) as conn:
@@ -219,14 +225,14 @@ def test_damaged_entry_is_a_miss(path: Path) -> None:
             assert cache.get(release(version=str(i)).key) is None
         cache.put(release(version="0"))  # and a fresh put repairs it
         assert cache.get(release(version="0").key) is not None
-        assert cache.enabled
+        assert cache.problem is None
 
 
 def test_directory_cannot_be_created(tmp_path: Path) -> None:
     # A file where the directory should be: fails even for root, unlike permissions.
     (tmp_path / "blocker").write_text("")
     with ReleaseCache.open(tmp_path / "blocker" / "sub" / FILENAME) as cache:
-        assert not cache.enabled
+        assert cache.problem is not None
         assert cache.problem
         cache.put(release())
         assert cache.get(release().key) is None
@@ -246,7 +252,7 @@ def test_read_only_directory(tmp_path: Path, existing: bool) -> None:
         path.chmod(0o444)
     try:
         with ReleaseCache.open(path) as cache:
-            assert not cache.enabled
+            assert cache.problem is not None
             assert cache.problem
             cache.put(release())
             assert cache.get(release().key) is None
@@ -265,7 +271,7 @@ def test_locked_for_too_long_degrades(path: Path, monkeypatch: pytest.MonkeyPatc
             start = time.monotonic()
             cache.put(release())
             assert time.monotonic() - start < 5
-            assert not cache.enabled
+            assert cache.problem is not None
             assert "locked" in (cache.problem or "")
             assert cache.get(release("before").key) is None
         finally:
@@ -273,10 +279,11 @@ def test_locked_for_too_long_degrades(path: Path, monkeypatch: pytest.MonkeyPatc
             blocker.close()
 
 
-def test_threads_share_one_cache(path: Path) -> None:
+def test_threads_share_one_cache(path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     errors: list[BaseException] = []
 
-    with ReleaseCache.open(path, clock=Clock()) as cache:
+    monkeypatch.setattr(cache_module, "_now", Clock())
+    with ReleaseCache.open(path) as cache:
 
         def work(n: int) -> None:
             try:
@@ -293,7 +300,7 @@ def test_threads_share_one_cache(path: Path) -> None:
         for t in threads:
             t.join()
         assert not errors
-        assert cache.enabled, cache.problem
+        assert cache.problem is None, cache.problem
 
 
 def worker(path: str, ident: str, count: int, go: str) -> None:
@@ -310,7 +317,7 @@ def worker(path: str, ident: str, count: int, go: str) -> None:
             other = release(f"w{(int(ident) + 1) % 4}", f"{i}")
             peer = cache.get(other.key)  # another process may or may not have written it yet
             assert peer is None or peer[0] == cached(other)
-        assert cache.enabled, cache.problem
+        assert cache.problem is None, cache.problem
 
 
 def test_processes_share_one_file(path: Path, tmp_path: Path) -> None:
@@ -376,3 +383,32 @@ def test_user_cache_dir_per_platform(monkeypatch: pytest.MonkeyPatch, tmp_path: 
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
     if sys.platform.startswith("linux"):
         assert default_path() == tmp_path / "xdg" / "lockcheck" / FILENAME
+
+
+def test_a_cache_that_cannot_be_used_is_said_on_stderr(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from conftest import run_cli
+    from fake_index import FakeIndex, local_server
+
+    monkeypatch.setenv("NETRC", str(tmp_path / "no-netrc"))
+    with local_server() as server:
+        _cache_warning_case(FakeIndex(server, mode="json"), tmp_path, monkeypatch, run_cli)
+
+
+def _cache_warning_case(
+    index: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, run_cli: Any
+) -> None:
+    wheel = index.add_file("demo", "1.0", "demo-1.0-py3-none-any.whl")
+    blocker = tmp_path / "not-a-directory"
+    blocker.write_text("a file where the cache directory should be")
+    monkeypatch.setenv("LOCKCHECK_CACHE_DIR", str(blocker))
+    lock = tmp_path / "requirements.txt"
+    lock.write_text(f"demo==1.0 --hash=sha256:{wheel.digests['sha256']}\n")
+    result = run_cli("check", "--verify", "--no-progress", "--index-url", index.url, str(lock))
+    assert result.exit_code == 0, result.stdout + result.stderr
+    assert "lockcheck: warning: the cache was not used:" in result.stderr
+    # With a usable cache there is nothing to say.
+    monkeypatch.setenv("LOCKCHECK_CACHE_DIR", str(tmp_path / "cache"))
+    result = run_cli("check", "--verify", "--no-progress", "--index-url", index.url, str(lock))
+    assert result.exit_code == 0 and "cache was not used" not in result.stderr

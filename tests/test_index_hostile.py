@@ -17,6 +17,7 @@ import pytest
 from pytest_httpserver import HTTPServer
 from werkzeug import Response
 
+import lockcheck.index.cache as cache_module
 from fake_index import FakeIndex, fake_digest, local_server
 from lockcheck.index import http
 from lockcheck.index.cache import ReleaseCache
@@ -237,11 +238,14 @@ class Clock:
         return self.now
 
 
-def test_cache_row_from_the_future_is_a_miss(tmp_path: Path) -> None:
+def test_cache_row_from_the_future_is_a_miss(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     clock = Clock()
+    monkeypatch.setattr(cache_module, "_now", clock)
     key = ReleaseKey("https://index.example.test/simple", "demo", "1.0")
     release = Release(key, FOUND, api="json-version")
-    with ReleaseCache.open(tmp_path / "cache.sqlite3", clock=clock) as cache:
+    with ReleaseCache.open(tmp_path / "cache.sqlite3") as cache:
         clock.now += 10 * 365 * 86400  # planted, or written with a clock far ahead
         cache.put(release)
         clock.now -= 10 * 365 * 86400
@@ -251,13 +255,16 @@ def test_cache_row_from_the_future_is_a_miss(tmp_path: Path) -> None:
         assert hit is not None and hit[1] == 0.0
 
 
-def test_future_row_is_fetched_again(server: HTTPServer, tmp_path: Path) -> None:
+def test_future_row_is_fetched_again(
+    server: HTTPServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     index = FakeIndex(server, mode="json")
     index.add_file("demo", "1.0", "demo-1.0-py3-none-any.whl")
     clock = Clock(time.time())
+    monkeypatch.setattr(cache_module, "_now", clock)
     key = ReleaseKey(index.url, "demo", "1.0")
     planted = Release(key, FOUND)  # no files: would make every hash a mismatch
-    with ReleaseCache.open(tmp_path / "cache.sqlite3", clock=clock) as cache:
+    with ReleaseCache.open(tmp_path / "cache.sqlite3") as cache:
         clock.now += 86400 * 400
         cache.put(planted)
         clock.now -= 86400 * 400

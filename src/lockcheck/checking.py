@@ -145,6 +145,10 @@ def execute(request: CheckRequest) -> int:
     finally:
         if progress is not None:
             progress.close()
+    problem = getattr(index, "cache_problem", None)
+    if isinstance(problem, str):
+        # The cache only saves time; say why a run was slower than the last.
+        sys.stderr.write(f"lockcheck: warning: the cache was not used: {safe(problem)}\n")
     if index is not None and os.environ.get(STATS_ENV) == "1":
         made = getattr(index, "requests_made", None)
         if isinstance(made, int):

@@ -57,7 +57,6 @@ CREATE TABLE IF NOT EXISTS metadata (
 """
 
 T = TypeVar("T")
-Clock = Callable[[], float]
 
 
 def default_path() -> Path:
@@ -79,6 +78,11 @@ def _user_cache_dir(platform: str, env: Mapping[str, str]) -> Path:
     return Path(xdg) if xdg and os.path.isabs(xdg) else Path.home() / ".cache"
 
 
+def _now() -> float:
+    """The time rows are dated by (one place, so a test can stand the clock still)."""
+    return time.time()
+
+
 class _Stale(Exception):
     """The file is a database, but not one of this schema version."""
 
@@ -86,32 +90,27 @@ class _Stale(Exception):
 class ReleaseCache:
     """FOUND releases by key, with when they were fetched. Thread-safe; process-safe."""
 
-    def __init__(self, path: Path | None, clock: Clock = time.time) -> None:
+    def __init__(self, path: Path | None) -> None:
         self.path = path
-        self._clock = clock
         self._conn: sqlite3.Connection | None = None
         self._lock = threading.Lock()
         self._rebuilt = False
-        # Why caching is off (None while it works): for --verbose output and tests.
+        # Why caching is off (None while it works): the run warns on stderr.
         self.problem: str | None = None
 
     @classmethod
-    def open(cls, path: Path | None = None, *, clock: Clock = time.time) -> ReleaseCache:
+    def open(cls, path: Path | None = None) -> ReleaseCache:
         """Open (creating or rebuilding as needed) the cache; never raises."""
         try:
             path = default_path() if path is None else path
         except RuntimeError as exc:  # Path.home() without HOME or a passwd entry
-            cache = cls(None, clock)
+            cache = cls(None)
             cache.problem = f"no cache directory: {exc}"
             return cache
-        cache = cls(path, clock)
+        cache = cls(path)
         with cache._lock:
             cache._connect()
         return cache
-
-    @property
-    def enabled(self) -> bool:
-        return self._conn is not None
 
     def get(self, key: ReleaseKey) -> tuple[Release, float] | None:
         """The cached release (``from_cache=True``) and its age in seconds, or None."""
@@ -129,7 +128,7 @@ class ReleaseCache:
             fetched_at = float(row[0])
         except (ValueError, TypeError, KeyError, AttributeError):
             return None  # a damaged entry is a miss; the next put replaces it
-        age = self._clock() - fetched_at
+        age = _now() - fetched_at
         if not age >= -CLOCK_SKEW:
             # Dated in the future (a planted row, a clock set back) or NaN: it would read as
             # fresh forever, so it is a miss, and the next put re-dates it.
@@ -145,7 +144,7 @@ class ReleaseCache:
             data = _encode(release)
         except (TypeError, ValueError):  # not JSON-able (a test double's odd values): skip
             return
-        fetched_at = self._clock()
+        fetched_at = _now()
         self._run(
             lambda conn: conn.execute(
                 "INSERT OR REPLACE INTO releases (index_url, name, version, fetched_at, data)"

@@ -12,6 +12,7 @@ import contextlib
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 
+from lockcheck.index.cache import ReleaseCache
 from lockcheck.index.credentials import split_credentials
 from lockcheck.index.interface import (
     CacheStore,
@@ -40,6 +41,11 @@ class CacheFirstIndex:
         self._client: PackageIndex | None = None
         # Indexes registered before the client exists, handed to it when it is made.
         self._registered: list[tuple[str, bool, tuple[str, ...]]] = []
+
+    @property
+    def cache_problem(self) -> str | None:
+        """Why the cache could not be used this run (None while it works)."""
+        return self._cache.problem if isinstance(self._cache, ReleaseCache) else None
 
     @property
     def requests_made(self) -> int:
