@@ -11,7 +11,7 @@ import pytest
 
 from lockcheck.findings import Finding, Severity
 from lockcheck.model import LockFormat
-from rules.conftest import pylock, pylock_package, uv_lock, uv_package
+from rules.conftest import poetry_lock, poetry_package, pylock, pylock_package, uv_lock, uv_package
 from support_requirements import check, codes
 
 Writer = Callable[..., Path]
@@ -90,3 +90,9 @@ def test_uv_short_digest(write: Writer) -> None:
 def test_pylock_not_hex(write: Writer) -> None:
     lock = pylock(pylock_package(hashes='{ sha256 = "xyz" }'))
     assert codes(check(write("pylock.toml", lock), fmt=LockFormat.PYLOCK)) == ["LC004"]
+
+
+def test_poetry_short_digest(write: Writer) -> None:
+    files = '[\n    {file = "six-1.16.0.tar.gz", hash = "sha256:abc"},\n]'
+    lock = poetry_lock(poetry_package(files=files))
+    assert codes(check(write("poetry.lock", lock), fmt=LockFormat.POETRY)) == ["LC004"]

@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from lockcheck.model import LockFormat
+from rules.conftest import FILES, A, pylock, pylock_package
 from support_requirements import check, codes
 
 Writer = Callable[..., Path]
@@ -48,3 +50,16 @@ def test_editable_vcs_scheme(write: Writer, line: str, expected: set[str]) -> No
 )
 def test_requirements_insecure_transport(write: Writer, line: str, fires: bool) -> None:
     assert ("LC101" in codes(check(write("requirements.txt", line + "\n")))) is fires
+
+
+def test_pylock_http_index(write: Writer) -> None:
+    body = (
+        'index = "http://index.example.test/simple"\n'
+        f'wheels = [{{ url = "{FILES}/six-1.16.0-py3-none-any.whl", hashes = {{ sha256 = "{A}" }} }}]'
+    )
+    lock = pylock(pylock_package(body=body))
+    found = [
+        f for f in check(write("pylock.toml", lock), fmt=LockFormat.PYLOCK) if f.code == "LC101"
+    ]
+    assert len(found) == 1  # on the index URL
+    assert "http://index.example.test" in found[0].message

@@ -3,7 +3,16 @@
 from __future__ import annotations
 
 from lockcheck.config import Settings
-from rules.conftest import FILES, H1, Writer, check, uv_lock, uv_package
+from rules.conftest import (
+    FILES,
+    H1,
+    Writer,
+    check,
+    pylock,
+    pylock_package,
+    uv_lock,
+    uv_package,
+)
 from support_requirements import codes
 
 
@@ -37,4 +46,16 @@ def test_uv_url_rules(write: Writer) -> None:
         f"artifact {FILES}/six-1.16.0-py3-none-any.whl: host files.example.test is not in "
         "allowed-hosts",
         f"artifact {FILES}/six-1.16.0.tar.gz: host files.example.test is not in allowed-hosts",
+    ]
+
+
+def test_pylock_artifact_host(write: Writer) -> None:
+    path = write("pylock.toml", pylock(pylock_package()))
+    assert "LC105" not in codes(check(path))
+    lc105 = [
+        f for f in check(path, Settings(allowed_hosts=("index.example.test",))) if f.code == "LC105"
+    ]
+    assert [f.message for f in lc105] == [
+        f"artifact {FILES}/six-1.16.0-py3-none-any.whl: host files.example.test is not in "
+        "allowed-hosts"
     ]

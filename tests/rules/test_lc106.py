@@ -3,7 +3,18 @@
 from __future__ import annotations
 
 from lockcheck.config import Settings
-from rules.conftest import FILES, Writer, check, poetry_lock, poetry_package, uv_lock, uv_package
+from rules.conftest import (
+    FILES,
+    A,
+    Writer,
+    check,
+    poetry_lock,
+    poetry_package,
+    pylock,
+    pylock_package,
+    uv_lock,
+    uv_package,
+)
 from support_requirements import codes
 
 
@@ -23,3 +34,19 @@ def test_poetry_private_package_from_default_index(write: Writer) -> None:
     findings = check(write("poetry.lock", poetry_lock(from_public)), settings)
     assert codes(findings) == ["LC106"]
     assert "default index" in findings[0].message
+
+
+def test_pylock_private_package_from_public_index(write: Writer) -> None:
+    private = Settings(private_packages=("acme-*",), private_index="https://pypi.acme.test/simple/")
+    good = pylock_package(
+        "acme-billing",
+        "1.0",
+        body=(
+            'index = "https://pypi.acme.test/simple"\n'
+            'wheels = [{ url = "https://pypi.acme.test/files/acme_billing-1.0-py3-none-any.whl", '
+            f'hashes = {{ sha256 = "{A}" }} }}]'
+        ),
+    )
+    bad = pylock_package("acme-ledger", "2.0")
+    findings = check(write("pylock.toml", pylock(good, bad)), private)
+    assert [(f.code, f.package) for f in findings] == [("LC106", "acme-ledger")]
