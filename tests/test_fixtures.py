@@ -16,6 +16,17 @@ from lockcheck.engine import run
 from lockcheck.model import Lockfile, LockFormat, SourceKind
 from lockcheck.parsers import detect_format, parse_lockfile
 from lockcheck.tomlcompat import toml_module
+from rules.conftest import (
+    H1,
+    H2,
+    UV_ROOT,
+    Writer,
+    check,
+    pylock,
+    pylock_package,
+    uv_lock,
+    uv_package,
+)
 
 PROJECTS = FIXTURES / "projects"
 LOCKFILES = sorted(
@@ -248,3 +259,25 @@ def test_stale_lock_matches_the_tools_verdict(lockfile: str) -> None:
             "group dev: pytest>=8",
         }
         assert removed == {"requests>=2.31"}
+
+
+# --- small inline locks written clean: no rule fires ----------------------------------
+
+
+def test_inline_requirements_clean(write: Writer) -> None:
+    path = write(
+        "requirements.txt",
+        f"--index-url https://index.example.test/simple\n"
+        f"requests==2.32.3 \\\n    --hash={H1} \\\n    --hash={H2}\n"
+        f"    # via -r requirements.in\n"
+        f"colorama==0.4.6 ; sys_platform == 'win32' --hash={H1}\n",
+    )
+    assert check(path) == []
+
+
+def test_inline_uv_clean(write: Writer) -> None:
+    assert check(write("uv.lock", uv_lock(UV_ROOT, uv_package()))) == []
+
+
+def test_inline_pylock_clean(write: Writer) -> None:
+    assert check(write("pylock.toml", pylock(pylock_package()))) == []

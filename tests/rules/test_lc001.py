@@ -14,6 +14,8 @@ from lockcheck.discover import Target
 from lockcheck.engine import run
 from lockcheck.findings import Finding
 from lockcheck.parsers import detect_format
+from rules.conftest import check
+from support_requirements import codes
 
 Writer = Callable[..., Path]
 PROJECTS = Path(__file__).resolve().parents[2] / "fixtures" / "projects"
@@ -94,3 +96,24 @@ def test_pylock_entry_without_version_still_needs_hashes(tmp_path: Path) -> None
 @pytest.mark.parametrize("lock", ["uv-conflicts/uv.lock", "poetry-multiple-versions/poetry.lock"])
 def test_tool_locks_pin_everything(lock: str) -> None:
     assert findings(PROJECTS / lock) == []
+
+
+@pytest.mark.parametrize(
+    ("line", "fires"),
+    [
+        ("requests>=2.31", True),
+        ("requests", True),
+        ("requests==2.*", True),
+        ("requests~=2.32", True),
+        ("requests>=2.32,<=2.32", True),
+        ("requests==2.32.3", False),
+        ("requests===2.32.3", False),
+    ],
+)
+def test_requirements_unpinned(write: Writer, line: str, fires: bool) -> None:
+    found = check(write("requirements.txt", f"{line} --hash={H1}\n"))
+    assert ("LC001" in codes(found)) is fires
+    if fires:
+        lc001 = next(f for f in found if f.code == "LC001")
+        assert lc001.location.line == 1
+        assert lc001.package == "requests"

@@ -11,7 +11,8 @@ import pytest
 
 from lockcheck.findings import Finding, Severity
 from lockcheck.model import LockFormat
-from support_requirements import check
+from rules.conftest import poetry_lock, poetry_package, pylock, pylock_package, uv_lock, uv_package
+from support_requirements import check, codes
 
 Writer = Callable[..., Path]
 DIGEST = hashlib.sha256(b"alpha").hexdigest()
@@ -56,3 +57,42 @@ def test_uv_lock(write: Writer) -> None:
     )
     found = lc004(check(write("uv.lock", lock), fmt=LockFormat.UV))
     assert [s for s, _ in found] == [Severity.WARNING]
+
+
+@pytest.mark.parametrize(
+    "hash_text",
+    [
+        "sha256:" + "a" * 63,  # one digit lost
+        "sha256:" + "g" * 64,  # not hex
+        "sha256:" + "A" * 64,  # pip compares lower-case hex
+        "sha999:" + "a" * 64,  # no such algorithm
+        "a" * 64,  # no algorithm at all
+        "SHA256:" + "a" * 64,
+    ],
+)
+def test_requirements_malformed(write: Writer, hash_text: str) -> None:
+    assert "LC004" in codes(check(write("requirements.txt", f"foo==1.0 --hash={hash_text}\n")))
+
+
+def test_requirements_each_bad_hash_reported(write: Writer) -> None:
+    path = write(
+        "requirements.txt",
+        f"foo==1.0 --hash=sha256:abc --hash=sha256:{'a' * 64} --hash=sha256:xyz\n",
+    )
+    assert codes(check(path)) == ["LC004", "LC004"]
+
+
+def test_uv_short_digest(write: Writer) -> None:
+    lock = uv_lock(uv_package(sdist_hash="sha256:abc"))
+    assert codes(check(write("uv.lock", lock), fmt=LockFormat.UV)) == ["LC004"]
+
+
+def test_pylock_not_hex(write: Writer) -> None:
+    lock = pylock(pylock_package(hashes='{ sha256 = "xyz" }'))
+    assert codes(check(write("pylock.toml", lock), fmt=LockFormat.PYLOCK)) == ["LC004"]
+
+
+def test_poetry_short_digest(write: Writer) -> None:
+    files = '[\n    {file = "six-1.16.0.tar.gz", hash = "sha256:abc"},\n]'
+    lock = poetry_lock(poetry_package(files=files))
+    assert codes(check(write("poetry.lock", lock), fmt=LockFormat.POETRY)) == ["LC004"]

@@ -15,6 +15,8 @@ from lockcheck.engine import run
 from lockcheck.findings import Finding
 from lockcheck.model import LockFormat
 from lockcheck.parsers import detect_format
+from rules.conftest import check, uv_lock, uv_package
+from support_requirements import codes
 
 Writer = Callable[..., Path]
 PROJECTS = Path(__file__).resolve().parents[2] / "fixtures" / "projects"
@@ -266,3 +268,49 @@ def test_uv_conflict_reached_through_a_choice_names_it(tmp_path: Path) -> None:
     assert "with extra 'current' of conflicting-app, group 'old-idna' of conflicting-app" in (
         finding.message
     )
+
+
+def test_requirements_conflict_across_include(write: Writer) -> None:
+    write("base.txt", f"urllib3==2.2.3 --hash={H1}\n")
+    path = write("requirements.txt", f"-r base.txt\nurllib3==1.26.20 --hash={H2}\n")
+    findings = check(path)
+    assert codes(findings) == ["LC005"]
+    assert findings[0].location == findings[0].location.__class__(str(path), 2)
+    assert "base.txt:1" in findings[0].message
+
+
+def test_requirements_disjoint_markers_are_fine(write: Writer) -> None:
+    path = write(
+        "requirements.txt",
+        f"tomli==2.0.1 ; python_version < '3.11' --hash={H1}\n"
+        f"tomli==2.2.1 ; python_version >= '3.11' --hash={H2}\n",
+    )
+    assert check(path) == []
+
+
+def test_requirements_overlapping_markers_conflict(write: Writer) -> None:
+    path = write(
+        "requirements.txt",
+        f"tomli==2.0.1 ; python_version < '3.12' --hash={H1}\n"
+        f"tomli==2.2.1 ; sys_platform == 'linux' --hash={H2}\n",
+    )
+    findings = check(path)
+    assert codes(findings) == ["LC005"]
+    assert "linux" in findings[0].message
+
+
+def test_requirements_identical_duplicate_is_not_a_conflict(write: Writer) -> None:
+    path = write("requirements.txt", f"six==1.16.0 --hash={H1}\nsix==1.16.0 --hash={H1}\n")
+    assert check(path) == []
+
+
+def test_uv_disjoint_resolution_markers_are_not_a_conflict(write: Writer) -> None:
+    old = uv_package(
+        "numpy", "1.26.4", extra="resolution-markers = [\"python_full_version < '3.12'\"]"
+    )
+    new = uv_package(
+        "numpy", "2.1.0", extra="resolution-markers = [\"python_full_version >= '3.12'\"]"
+    )
+    assert check(write("uv.lock", uv_lock(old, new))) == []
+    both = uv_package("numpy", "2.1.0", extra="resolution-markers = [\"sys_platform == 'linux'\"]")
+    assert codes(check(write("other/uv.lock", uv_lock(old, both)))) == ["LC005"]

@@ -10,7 +10,9 @@ from pathlib import Path
 
 from lockcheck.config import Settings, Waiver
 from lockcheck.findings import Finding
-from support_requirements import check, report_for
+from lockcheck.model import LockFormat
+from rules.conftest import H1, UV_ROOT, pylock, pylock_package, uv_lock, uv_unhashed
+from support_requirements import check, codes, report_for
 
 Writer = Callable[..., Path]
 SOON = dt.date.today() + dt.timedelta(days=30)
@@ -66,3 +68,38 @@ def test_json_report_says_null(write: Writer, tmp_path: Path) -> None:
     result = run_cli("check", "--format", "json", str(path))
     [finding] = [f for f in json.loads(result.stdout)["findings"] if f["code"] == "LC006"]
     assert finding["package"] is None
+
+
+def test_requirements_editable(write: Writer) -> None:
+    write("proj/pyproject.toml", "[project]\nname='p'\nversion='1'\n")
+    findings = check(write("requirements.txt", f"-e ./proj\nfoo==1.0 --hash={H1}\n"))
+    assert codes(findings) == ["LC006"]
+    vcs = check(write("r2.txt", "-e git+https://git.example.test/o/r.git@" + "a" * 40 + "#egg=r\n"))
+    # An editable VCS checkout is one problem for LC006, not LC007 as well.
+    assert codes(vcs) == ["LC006"]
+
+
+def test_uv_only_for_editables_outside_the_workspace(write: Writer) -> None:
+    member = uv_unhashed("core", "0.1.0", '{ editable = "packages/core" }')
+    outside = uv_unhashed("shared", "0.1.0", '{ editable = "../shared" }')
+    findings = check(write("uv.lock", uv_lock(UV_ROOT, member, outside)), fmt=LockFormat.UV)
+    assert [(f.code, f.package) for f in findings] == [("LC006", "shared")]
+
+
+def test_pylock_sources(write: Writer) -> None:
+    editable = pylock_package("app", "0.1", body='directory = { path = ".", editable = true }')
+    vcs = pylock_package(
+        "lib",
+        "1.0",
+        body=(
+            'vcs = { type = "git", url = "https://git.example.test/lib.git", '
+            'requested-revision = "main" }'
+        ),
+    )
+    findings = check(write("pylock.toml", pylock(editable, vcs)), fmt=LockFormat.PYLOCK)
+    # pip refuses editables in hash mode: in pylock.toml even the project's own is flagged.
+    assert sorted((f.code, f.package) for f in findings) == [
+        ("LC006", "app"),
+        ("LC007", "lib"),
+        ("LC008", "lib"),
+    ]

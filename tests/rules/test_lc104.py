@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from lockcheck.model import LockFormat
+from rules.conftest import poetry_lock, poetry_package
 from support_requirements import check, codes, report_for
 
 Writer = Callable[..., Path]
@@ -60,3 +61,40 @@ def test_uv_lock(write: Writer) -> None:
     )
     findings = [f for f in check(write("uv.lock", lock), fmt=LockFormat.UV) if f.code == "LC104"]
     assert [f.package for f in findings] == ["bar"]
+
+
+@pytest.mark.parametrize(
+    ("url", "fires"),
+    [
+        ("https://user:s3cret@index.example.test/simple", True),
+        ("https://ghp_abcdef123456@index.example.test/simple", True),
+        ("https://${PIP_USER}:${PIP_PASSWORD}@index.example.test/simple", False),
+        ("https://__token__:${TOKEN}@index.example.test/simple", False),
+        ("https://index.example.test/simple", False),
+    ],
+)
+def test_requirements_index_url_credentials(write: Writer, url: str, fires: bool) -> None:
+    findings = check(write("requirements.txt", f"--index-url {url}\n"))
+    assert ("LC104" in codes(findings)) is fires
+    for finding in findings:
+        assert "s3cret" not in finding.message
+        assert "ghp_abcdef123456" not in finding.message
+
+
+def test_requirements_ssh_user_is_not_a_secret(write: Writer) -> None:
+    line = "foo @ git+ssh://git@git.example.test/org/foo@" + "a" * 40 + "\n"
+    assert "LC104" not in codes(check(write("requirements.txt", line)))
+
+
+def test_poetry_source_url_with_password(write: Writer) -> None:
+    private = poetry_package(
+        "acme-billing",
+        "1.0",
+        extra=(
+            '\n[package.source]\ntype = "legacy"\n'
+            'url = "https://u:hunter2@pypi.acme.test/simple"\nreference = "acme"\n'
+        ),
+    )
+    findings = check(write("poetry.lock", poetry_lock(private)), fmt=LockFormat.POETRY)
+    assert "LC104" in codes(findings)
+    assert all("hunter2" not in f.message for f in findings)

@@ -15,6 +15,8 @@ from typing import Any
 import pytest
 
 from conftest import FIXTURES, REPO, run_cli
+from rules.conftest import UV_ROOT, Writer, check, uv_lock, uv_package
+from support_requirements import codes
 
 UV_LC201 = FIXTURES / "projects" / "uv-lc201"
 STALE = FIXTURES / "projects" / "stale"
@@ -341,3 +343,43 @@ def test_uv_git_source_that_is_no_url_is_an_input_error(tmp_path: Path) -> None:
     (error,) = result.json["errors"]
     assert error["line"] == 8
     assert "invalid git URL" in error["message"]
+
+
+# --- uv.lock: small inline locks --------------------------------------------------------
+
+
+def test_uv_inline_stale(write: Writer) -> None:
+    root = (
+        UV_ROOT + '\n[package.metadata]\nrequires-dist = [{ name = "six", specifier = ">=1.16" }]\n'
+    )
+    write(
+        "pyproject.toml",
+        '[project]\nname = "app"\nversion = "0.1.0"\ndependencies = ["six>=1.16"]\n',
+    )
+    path = write("uv.lock", uv_lock(root, uv_package()))
+    assert check(path) == []
+    write(
+        "pyproject.toml",
+        '[project]\nname = "app"\nversion = "0.1.0"\ndependencies = ["six>=1.16", "attrs"]\n',
+    )
+    findings = check(path)
+    assert codes(findings) == ["LC201"]
+    assert "attrs" in findings[0].message
+
+
+def test_uv_marker_rewrites_are_not_changes(write: Writer) -> None:
+    # uv writes python_version markers as python_full_version and drops what
+    # requires-python already implies.
+    root = UV_ROOT + (
+        "\n[package.metadata]\nrequires-dist = [\n"
+        '    { name = "tomli", marker = "python_full_version < \'3.11\'" },\n'
+        '    { name = "pytest", marker = "extra == \'test\'" },\n]\n'
+        'provides-extras = ["test"]\n'
+    )
+    write(
+        "pyproject.toml",
+        '[project]\nname = "app"\nversion = "0.1.0"\n'
+        "dependencies = [\"tomli; python_version < '3.11' and python_version >= '3.8'\"]\n"
+        '[project.optional-dependencies]\ntest = ["pytest"]\n',
+    )
+    assert check(write("uv.lock", uv_lock(root))) == []
