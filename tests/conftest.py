@@ -5,12 +5,13 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
+from pytest_httpserver import HTTPServer
 from typer.testing import CliRunner
 
 import support_report_schema
@@ -74,3 +75,19 @@ def write(tmp_path: Path) -> Callable[..., Path]:
 def _isolated_cwd(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     # Config discovery walks upward: keep the repository's own pyproject out of the tests.
     monkeypatch.chdir(tmp_path)
+
+
+@pytest.fixture(scope="session")
+def _local_index_server() -> Iterator[HTTPServer]:
+    from fake_index import local_server
+
+    with local_server() as running:
+        yield running
+
+
+@pytest.fixture
+def server(_local_index_server: HTTPServer) -> Iterator[HTTPServer]:
+    """An index on 127.0.0.1, started once, emptied for each test (a module may define its
+    own ``server`` instead)."""
+    _local_index_server.clear()
+    yield _local_index_server

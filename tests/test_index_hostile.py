@@ -9,7 +9,6 @@ import threading
 import time
 import tracemalloc
 import zlib
-from collections.abc import Iterator
 from pathlib import Path
 from types import TracebackType
 
@@ -18,7 +17,7 @@ from pytest_httpserver import HTTPServer
 from werkzeug import Response
 
 import lockcheck.index.cache as cache_module
-from fake_index import FakeIndex, fake_digest, local_server
+from fake_index import FakeIndex, fake_digest
 from lockcheck.index import http
 from lockcheck.index.cache import ReleaseCache
 from lockcheck.index.cache_first import CacheFirstIndex
@@ -29,18 +28,6 @@ from lockcheck.index.interface import LookupStatus, Release, ReleaseKey
 
 FOUND, FAILED = LookupStatus.FOUND, LookupStatus.FAILED
 MIB = 1024 * 1024
-
-
-@pytest.fixture(scope="module")
-def _server() -> Iterator[HTTPServer]:
-    with local_server() as server:
-        yield server
-
-
-@pytest.fixture
-def server(_server: HTTPServer) -> Iterator[HTTPServer]:
-    _server.clear()
-    yield _server
 
 
 @pytest.fixture(autouse=True)

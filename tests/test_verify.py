@@ -12,32 +12,20 @@ import re
 import shutil
 import subprocess
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from pytest_httpserver import HTTPServer
 
 from conftest import FIXTURES, Result, run_cli
-from fake_index import FakeIndex, RawServer, closed_port_url, fake_digest, local_server
+from fake_index import FakeIndex, RawServer, closed_port_url, fake_digest
 from lockcheck.index import http
 from lockcheck.model import SourceKind
 from lockcheck.parsers import detect_format, parse_lockfile
 
 PROJECTS = FIXTURES / "projects"
 Writer = Callable[..., Path]
-
-
-@pytest.fixture(scope="module")
-def _server() -> Iterator[HTTPServer]:
-    with local_server() as server:
-        yield server
-
-
-@pytest.fixture
-def server(_server: HTTPServer) -> Iterator[HTTPServer]:
-    _server.clear()
-    yield _server
 
 
 @pytest.fixture(autouse=True)

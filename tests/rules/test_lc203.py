@@ -8,7 +8,6 @@ import os
 import re
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +15,6 @@ import pytest
 from pytest_httpserver import HTTPServer
 
 from conftest import run_cli
-from fake_index import local_server
 from lockcheck.config import Settings
 from lockcheck.discover import Target
 from lockcheck.engine import run
@@ -155,18 +153,6 @@ def test_pdm_dependency_for_a_platform_the_targets_exclude(tmp_path: Path) -> No
 
 
 # --- with --verify: requirements files, from core metadata ------------------------------
-
-
-@pytest.fixture(scope="module")
-def _server() -> Iterator[HTTPServer]:
-    with local_server() as server:
-        yield server
-
-
-@pytest.fixture
-def server(_server: HTTPServer) -> Iterator[HTTPServer]:
-    _server.clear()
-    yield _server
 
 
 @pytest.fixture

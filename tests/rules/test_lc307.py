@@ -3,14 +3,14 @@ LC306 and exit 3, never a pass), in every format that can lock a private package
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from pytest_httpserver import HTTPServer
 from werkzeug import Response
 
-from fake_index import FakeIndex, closed_port_url, fake_digest, local_server
+from fake_index import FakeIndex, closed_port_url, fake_digest
 from lockcheck.checking import SettingsResolver
 from lockcheck.config import Overrides
 from lockcheck.discover import discover
@@ -21,18 +21,6 @@ from lockcheck.index.client import IndexClient
 from lockcheck.index.http import HttpSettings
 
 WHEEL = "acme_billing-1.0-py3-none-any.whl"
-
-
-@pytest.fixture(scope="module")
-def _server() -> Iterator[HTTPServer]:
-    with local_server() as server:
-        yield server
-
-
-@pytest.fixture
-def server(_server: HTTPServer) -> Iterator[HTTPServer]:
-    _server.clear()
-    yield _server
 
 
 @pytest.fixture(autouse=True)

@@ -5,31 +5,18 @@ to a look-alike host (hash kept) is found; a mirror asked with --index-url is no
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from pytest_httpserver import HTTPServer
 
 from conftest import FIXTURES, Result, run_cli
-from fake_index import FakeIndex, local_server
+from fake_index import FakeIndex
 from lockcheck.model import SourceKind
 from lockcheck.parsers import detect_format, parse_lockfile
 
 PROJECTS = FIXTURES / "projects"
 FILE_URL = re.compile(r"https://files\.index\.test/packages/[0-9a-f]{2}/[0-9a-f]{2}/[0-9a-f]+/")
-
-
-@pytest.fixture(scope="module")
-def _server() -> Iterator[HTTPServer]:
-    with local_server() as server:
-        yield server
-
-
-@pytest.fixture
-def server(_server: HTTPServer) -> Iterator[HTTPServer]:
-    _server.clear()
-    yield _server
 
 
 @pytest.fixture(autouse=True)

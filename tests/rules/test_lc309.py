@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import re
 import shutil
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +19,7 @@ import pytest
 from pytest_httpserver import HTTPServer
 
 from conftest import FIXTURES, Result, run_cli
-from fake_index import FakeIndex, local_server
+from fake_index import FakeIndex
 from lockcheck.model import SourceKind
 from lockcheck.parsers import detect_format, parse_lockfile
 
@@ -39,18 +38,6 @@ PROJECTS_WITH_LOCKS = [
     "uv-conflicts",
     "workspace",
 ]
-
-
-@pytest.fixture(scope="module")
-def _server() -> Iterator[HTTPServer]:
-    with local_server() as server:
-        yield server
-
-
-@pytest.fixture
-def server(_server: HTTPServer) -> Iterator[HTTPServer]:
-    _server.clear()
-    yield _server
 
 
 @pytest.fixture(autouse=True)
