@@ -621,13 +621,12 @@ def test_concurrency_is_bounded_by_jobs(server: HTTPServer) -> None:
     keys = [ReleaseKey(index.url, f"pkg{i}", "1.0") for i in range(12)]
     for key in keys:
         index.add_file(key.name, "1.0", f"{key.name}-1.0.tar.gz")
-    index.delay("*", 0.05)
-    started = time.monotonic()
+    index.delay("*", 0.05)  # long enough for requests to overlap
     results = client(jobs=3).fetch(keys)
-    elapsed = time.monotonic() - started
     assert all(r.status is FOUND for r in results.values())
+    # Three at once: in parallel, and never more than --jobs (counted by the server, not
+    # timed: a loaded machine must not fail this).
     assert index.max_in_flight == 3
-    assert elapsed < 12 * 0.05  # parallel, not one by one
 
 
 def test_progress_is_reported_as_keys_complete(server: HTTPServer) -> None:
