@@ -282,12 +282,12 @@ def profile(path: str) -> None:
     import cProfile
     import pstats
 
-    from lockcheck.__main__ import main
+    from lockcheck.cli import run
 
     sys.argv = ["lockcheck", "check", "--quiet", path]
     profiler = cProfile.Profile()
     with contextlib.suppress(SystemExit):
-        profiler.runcall(main)
+        profiler.runcall(run)
     pstats.Stats(profiler).sort_stats("cumulative").print_stats(30)
 
 

@@ -7,6 +7,11 @@ import subprocess
 import sys
 from pathlib import Path
 
+from hypothesis import example, given
+from hypothesis import strategies as st
+
+from lockcheck.hashes import parse_hash
+from lockcheck.parsers.requirements_syntax import _physical_lines
 from lockcheck.tomlcompat import toml_module
 
 REPO = Path(__file__).resolve().parent.parent
@@ -57,3 +62,16 @@ def test_tomli_is_a_required_dependency_on_every_python() -> None:
     project = toml_module().loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))
     dependencies = project["project"]["dependencies"]
     assert "tomli>=2.2" in dependencies  # no environment marker: every Python
+
+
+@given(st.text(alphabet=st.sampled_from(["\n", "\r", "\x0b", "\x85", "\u2028", "a", "\\"])))
+@example("a\r\nb\n")
+def test_physical_lines_are_the_lines_of_splitlines_read_in_chunks(text: str) -> None:
+    for chunk in (1, 2, 5, 1 << 20):
+        assert list(_physical_lines(text, chunk)) == text.splitlines()
+
+
+def test_common_hash_algorithm_names_are_shared_between_hashes() -> None:
+    first = parse_hash("sha256:" + "a" * 64)
+    second = parse_hash("".join(["sha", "256:", "b" * 64]))
+    assert first.algorithm is second.algorithm
