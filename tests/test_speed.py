@@ -75,3 +75,31 @@ def test_common_hash_algorithm_names_are_shared_between_hashes() -> None:
     first = parse_hash("sha256:" + "a" * 64)
     second = parse_hash("".join(["sha", "256:", "b" * 64]))
     assert first.algorithm is second.algorithm
+
+
+SNIFFIO_PROBE = """
+import asyncio, importlib.util, sys
+if importlib.util.find_spec("sniffio") is not None:
+    print("installed"); raise SystemExit
+import lockcheck.index.http
+from httpcore._synchronization import current_async_library
+looked = []
+class Spy:
+    def find_spec(self, name, path=None, target=None):
+        if name == "sniffio":
+            looked.append(name)
+        return None
+sys.meta_path.insert(0, Spy())
+async def main():
+    return [current_async_library() for _ in range(3)]
+print(asyncio.run(main()), len(looked))
+"""
+
+
+def test_httpcore_does_not_search_for_a_missing_sniffio_on_every_request() -> None:
+    result = subprocess.run(
+        [sys.executable, "-c", SNIFFIO_PROBE], capture_output=True, text=True, check=False
+    )
+    if result.stdout.strip() == "installed":
+        return  # sniffio present: httpcore imports it once, nothing to avoid
+    assert result.stdout.strip() == "['asyncio', 'asyncio', 'asyncio'] 0", result.stderr
