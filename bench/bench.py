@@ -33,6 +33,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import json
+import logging
 import math
 import sys
 import tempfile
@@ -135,6 +136,7 @@ def verify(args: argparse.Namespace, work: Path, lc: str, py: str) -> Figures:
 
     from lockcheck.index.resolve import pip_default_index
 
+    logging.getLogger("werkzeug").setLevel(logging.ERROR)  # the fake index's request log
     export = work / "requirements-export.txt"
     lines = (BIG / "requirements-export.txt").read_text().splitlines(keepends=True)
     export.write_text("".join(x for x in lines if not x.startswith("-e ")), encoding="utf-8")
@@ -157,14 +159,14 @@ def verify(args: argparse.Namespace, work: Path, lc: str, py: str) -> Figures:
         if not audit:
             print(f"    pip-audit {PEERS_HINT}")
     else:
-        print("  the default index is not reachable: the pip-audit comparison is skipped")
+        print("  pip-audit comparison skipped: --offline-only, or the default index is unreachable")
     for mode in ("json", "project-json-only", "simple-json", "simple-html"):
         with local_server() as server:
             index = FakeIndex(server, mode=mode)
             index.add_from_uv_lock(BIG / "uv.lock")
             cache = work / f"cache-{mode}"
             env = {**stats_env, "LOCKCHECK_CACHE_DIR": str(cache)}
-            at = ["--index-url", f"{index.url}/simple"]
+            at = ["--index-url", index.url]
             cases = [
                 Case("offline", [lc, "check", "--quiet", str(BIG / "uv.lock")]),
                 Case("cold", [*check, *at, str(BIG / "uv.lock")], stats_env, "LOCKCHECK_CACHE_DIR"),
