@@ -150,7 +150,7 @@ def verify(args: argparse.Namespace, work: Path, lc: str, py: str) -> Figures:
         cases = [Case("lockcheck cold", [*check, str(export)], fresh_dir="LOCKCHECK_CACHE_DIR")]
         if audit:
             argv = [audit, "--disable-pip", "--no-deps", "-r", str(export), "--cache-dir"]
-            cases.append(Case("pip-audit cold", [*argv, str(work / "audit-cache")]))
+            cases.append(Case("pip-audit cold", [*argv, "{fresh}"]))
         s = measure(cases, runs, 0, work)
         show(s)
         p = s.get("pip-audit cold", Stats(error="absent"))

@@ -75,10 +75,12 @@ LAUNCH = (
 
 def run_once(case: Case, workdir: Path, counter: int) -> tuple[float, int, int, str]:
     env = dict(os.environ, PYTHONPYCACHEPREFIX=str(workdir / "pycache"), **case.env)
+    fresh = str(workdir / f"fresh-{case.name}-{counter}".replace(" ", "_"))
     if case.fresh_dir:
-        env[case.fresh_dir] = str(workdir / f"fresh-{case.name}-{counter}".replace(" ", "_"))
+        env[case.fresh_dir] = fresh
     out = workdir / "launch.out"
-    argv = [sys.executable, "-I", "-S", "-c", LAUNCH, str(out), *case.argv]
+    given = [arg.replace("{fresh}", fresh) for arg in case.argv]  # a new cache each run
+    argv = [sys.executable, "-I", "-S", "-c", LAUNCH, str(out), *given]
     child = subprocess.run(argv, env=env, stderr=subprocess.PIPE, cwd=REPO, check=False)
     elapsed, code, peak = out.read_text().split()
     return float(elapsed), int(code), int(peak), child.stderr.decode(errors="replace")
