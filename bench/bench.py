@@ -1,893 +1,326 @@
-"""Whole-process benchmark of ``lockcheck check`` against ``pinlint``.
+"""lockcheck side by side with its peers: every goal of issue 13 in one run, MET or MISSED.
 
-What it measures
-----------------
-Wall-clock time (``time.perf_counter`` around ``subprocess.run``) of complete
-process runs, so interpreter start-up, imports, parsing, rule evaluation and
-report output are all included. For every case it reports the median and the
-best of N runs (after a few warm-up runs that are not counted). Runs of all
-cases are interleaved round-robin so that machine noise affects every case
-alike. The cases are:
+Sections (``--only NAME`` runs some; by default all but ``hostile`` and ``discovery``):
 
-* ``python -c pass``: bare interpreter start-up, the floor for any Python CLI;
-* ``lockcheck --version``: lockcheck's own start-up cost (imports, CLI set-up);
-* ``lockcheck check FILE`` and ``pinlint FILE`` side by side, on
+* ``offline``: ``lockcheck check`` beside ``pinlint`` on the 172-entry
+  fixtures/projects/big/requirements.txt; big/uv.lock (183 packages, 850 KB) beside a bare
+  ``tomli.load`` of it (both less their start-up: ``lockcheck --version``, ``import tomli``);
+  a larger real-looking uv.lock (big's registry packages repeated under new names, forks
+  and markers kept, ~1.9 MB) against big/uv.lock.
+* ``scaling``: generated requirements locks and uv.locks of 1,000 and 10,000 packages:
+  per-package cost ((time - start-up) / packages) at 10,000 over 1,000; the 10,000-entry
+  requirements lock beside pinlint, time and peak memory.
+* ``verify``: ``lockcheck check --verify`` on big's requirements export (without ``-e .``)
+  beside ``pip-audit --disable-pip --no-deps -r`` of the same file, cold (a fresh cache
+  every run) on the default index (read from pip; skipped if unreachable); lockcheck cold
+  and warm on the tests' fake index (tests/fake_index.py) in each of its modes, with the
+  requests each run made, and warm against the offline check.
+* ``hostile``: parse + redact of hostile inputs at 1x, 2x, 4x in-process (4x/1x is ~4 when
+  linear, ~16 when quadratic).
+* ``discovery``: ``lockcheck check REPO`` on a 20,000-file git repository against the same
+  lockfiles named on the command line (the scan's overhead).
 
-  - a generated, pip-compile style, fully hashed requirements file of 1,000
-    entries (2-30 ``--hash`` lines each, ~17 on average, plus ``# via``
-    comments), built deterministically from a seed in a temporary directory;
-  - the largest ``fixtures/projects/*/requirements*.txt`` in the repository;
+The peers come from bench/requirements.txt (hash-checked; ``--peers DIR`` names their
+bin directory). Figures are medians of ``--runs`` interleaved runs; ``--json`` prints them.
 
-* ``lockcheck check fixtures/projects/big/uv.lock`` (183 packages, ~850 KB; the
-  goal is a median under 200 ms). pinlint reads requirements files only, so its
-  row says "n/a (requirements only)" and is not run;
-* ``lockcheck check DIR`` on a directory of lockfiles in all four formats:
-  the project directories ``fixtures/projects/{small-app,data-tool,
-  private-index,workspace,git-dep}`` are copied whole into the temporary
-  directory (so ``-r`` includes, pyproject.toml files and local path
-  dependencies stay beside their locks), which gives two dozen uv.lock,
-  poetry.lock, pylock.toml and requirements*.txt files; the table's footnotes
-  say how many of each. pinlint takes files only, so its row is "n/a".
-  lockcheck asks git (``git ls-files``) which files a directory holds that are
-  not ignored; the temporary directory is normally outside any git work tree,
-  so git declines and nothing is filtered, but starting git is part of the
-  timing. (With ``TMPDIR`` inside a work tree, its ignore rules would apply.)
-
-Packages and hashes per row are approximate: requirements files count
-requirement lines and ``--hash`` options; TOML lockfiles count
-``[[package]]``/``[[packages]]`` headers and ``hash = "``/``sha256 = "``
-occurrences; a directory row sums its files.
-
-Bytecode: the tools run with bytecode caching switched on and pointed at a
-private directory in the temporary directory (``PYTHONPYCACHEPREFIX``), so the
-warm-up runs compile each module once and the timed runs load ``.pyc`` files as
-an installed tool would, even if ``PYTHONDONTWRITEBYTECODE`` is exported; no
-``__pycache__`` is written beside the sources. ``--inherit-env`` runs the tools
-in the caller's environment unchanged instead.
-
-Everything is offline: lockcheck runs without ``--verify``. Exit status 0 and 1
-(findings) count as success; exit status 2, any other status, death by a signal
-or a Python traceback on standard error are reported as errors.
-
-How to run it
--------------
-From the repository root, with the development virtual environment::
-
-    .venv/bin/python bench/bench.py               # table
-    .venv/bin/python bench/bench.py --runs 30     # more runs per case
-    .venv/bin/python bench/bench.py --json        # machine-readable results
-    .venv/bin/python bench/bench.py --profile     # cProfile lockcheck in-process
-    .venv/bin/python bench/bench.py --profile fixtures/projects/big/uv.lock
-
-``lockcheck`` is taken from the script next to ``sys.executable`` (or
-``--lockcheck PATH``); ``pinlint`` from ``--pinlint PATH``, else ``PATH``, else
-``/tmp/tools/bin/pinlint``. The benchmark uses the standard library only.
+    nox -s bench                       # everything, peers installed
+    python bench/bench.py --only offline scaling --runs 21
+    python bench/bench.py --profile fixtures/projects/big/uv.lock
 """
 
 from __future__ import annotations
 
 import argparse
 import contextlib
-import cProfile
-import fnmatch
-import io
 import json
-import os
-import pstats
-import random
-import re
-import shutil
-import statistics
-import subprocess
+import logging
+import math
 import sys
 import tempfile
 import time
-from collections.abc import Sequence
-from dataclasses import dataclass, field
+import urllib.request
+from collections.abc import Callable
 from pathlib import Path
-from typing import TextIO
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
-POPULAR_PROJECTS = REPO_ROOT.parent / "shared" / "data" / "popular-projects.txt"
-FIXTURES = REPO_ROOT / "fixtures" / "projects"
-FIXTURE_GLOB = "fixtures/projects/*/requirements*.txt"
-BIG_UV_LOCK = FIXTURES / "big" / "uv.lock"
-BIG_UV_GOAL_MS = 200.0
-# Project fixtures copied whole into the directory case; between them they hold
-# lockfiles of all four formats.
-DIRECTORY_PROJECTS = ("small-app", "data-tool", "private-index", "workspace", "git-dep")
-PINLINT_REQUIREMENTS_ONLY = "n/a (requirements only)"
-PINLINT_NO_DIRECTORIES = "n/a (files only, no directory search)"
-DEFAULT_PINLINT = Path("/tmp/tools/bin/pinlint")
+from harness import (
+    PEERS_HINT,
+    REPO,
+    Case,
+    Stats,
+    goal,
+    grown_uv_lock,
+    measure,
+    ratio,
+    requirements_lock,
+    tool,
+    uv_lock,
+)
 
-DEFAULT_RUNS = 15
-DEFAULT_WARMUP = 2
-DEFAULT_ENTRIES = 1000
-DEFAULT_SEED = 20261121
-PROFILE_TOP = 25
-PROFILE_BIGGEST = ""  # --profile without a path: the biggest file of the benchmark
-
-MIN_HASHES = 2
-MAX_HASHES = 30
-# A triangular distribution on [2, 30] with mode 19 has mean (2 + 30 + 19) / 3 = 17.
-HASH_MODE = 19
-
-_CANONICAL_RE = re.compile(r"[-_.]+")
-_VALID_NAME_RE = re.compile(r"^[a-z0-9](?:[a-z0-9._-]*[a-z0-9])?$")
-_REQUIREMENT_START_RE = re.compile(r"^[A-Za-z0-9]")
-_HASH_RE = re.compile(r"--hash[=\s]")
-_TOML_PACKAGE_RE = re.compile(r"^\[\[packages?\]\][ \t]*(?:#.*)?$", re.MULTILINE)
-# ``hash = "`` (uv.lock, poetry.lock) and ``sha256 = "`` (pylock.toml), but not poetry's
-# ``content-hash = "``.
-_TOML_HASH_RE = re.compile(r'(?<![\w-])(?:hash|sha256) = "')
-_REQUIREMENTS_NAMES = ("requirements*.txt", "requirements*.lock", "constraints*.txt")
+BIG = REPO / "fixtures" / "projects" / "big"
+SECTIONS = ("offline", "scaling", "verify", "hostile", "discovery")
+Figures = dict[str, float]
 
 
-# --------------------------------------------------------------------------- data
+def startup_less(a: Stats, a0: Stats, b: Stats, b0: Stats) -> float:
+    """(a - a0) / (b - b0) on minimums: work beyond start-up against work beyond start-up."""
+    if any(s.error or not s.times for s in (a, a0, b, b0)):
+        return float("nan")
+    return (a.best - a0.best) / max(b.best - b0.best, 1e-6)
 
 
-@dataclass(frozen=True)
-class Subject:
-    """A file, or a directory of lockfiles, that lockcheck (and maybe pinlint) is run on."""
-
-    case: str
-    path: Path
-    packages: int
-    hashes: int
-    # The lockfiles in ``path`` (just ``path`` itself for a file), and how many of each format.
-    files: tuple[Path, ...] = ()
-    formats: tuple[tuple[str, int], ...] = ()
-    pinlint_skip: str | None = None  # why pinlint is not run on it, if it is not
-    goal_ms: float | None = None  # a target for lockcheck's median
-
-    @property
-    def bytes(self) -> int:
-        return sum(f.stat().st_size for f in self.files or (self.path,))
-
-
-@dataclass
-class Result:
-    """Timings of one command."""
-
-    case: str
-    tool: str
-    argv: list[str]
-    packages: int | None = None
-    hashes: int | None = None
-    goal_ms: float | None = None
-    times_ms: list[float] = field(default_factory=list)
-    exit_codes: set[int] = field(default_factory=set)
-    error: str | None = None
-    skipped: str | None = None
-
-    @property
-    def median_ms(self) -> float | None:
-        return statistics.median(self.times_ms) if self.times_ms else None
-
-    @property
-    def best_ms(self) -> float | None:
-        return min(self.times_ms) if self.times_ms else None
-
-    def to_json(self) -> dict[str, object]:
-        return {
-            "case": self.case,
-            "tool": self.tool,
-            "argv": self.argv,
-            "packages": self.packages,
-            "hashes": self.hashes,
-            "goal_ms": self.goal_ms,
-            "runs": len(self.times_ms),
-            "median_ms": _round(self.median_ms),
-            "best_ms": _round(self.best_ms),
-            "times_ms": [round(t, 3) for t in self.times_ms],
-            "exit_codes": sorted(self.exit_codes),
-            "error": self.error,
-            "skipped": self.skipped,
-        }
-
-
-def _round(value: float | None) -> float | None:
-    return None if value is None else round(value, 3)
-
-
-# --------------------------------------------------------------------------- generation
-
-
-def canonical(name: str) -> str:
-    """The PEP 503 normalised form of a project name."""
-    return _CANONICAL_RE.sub("-", name).lower()
-
-
-def load_project_names(path: Path) -> list[str]:
-    """Project names from ``path``, one per line, most popular first; [] if unreadable."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError:
-        return []
-    names: list[str] = []
-    seen: set[str] = set()
-    for line in text.splitlines():
-        name = line.strip()
-        if not name or name.startswith("#") or not _VALID_NAME_RE.match(name.lower()):
-            continue
-        key = canonical(name)
-        if key not in seen:
-            seen.add(key)
-            names.append(name)
-    return names
-
-
-_PREFIXES = ("py", "django-", "flask-", "pytest-", "sphinx-", "types-", "azure-", "google-")
-_WORDS = (
-    "async", "auth", "cache", "cli", "color", "config", "core", "crypto", "data", "date",
-    "db", "dns", "event", "file", "graph", "grpc", "html", "http", "image", "io", "json",
-    "jwt", "log", "mail", "math", "mock", "net", "oauth", "path", "plot", "proto", "queue",
-    "redis", "regex", "retry", "rpc", "schema", "shell", "sql", "ssh", "stats", "stream",
-    "task", "term", "test", "text", "time", "toml", "url", "utils", "web", "xml", "yaml", "zip",
-)  # fmt: skip
-_SUFFIXES = ("", "", "", "lib", "kit", "tools", "-client", "-core", "-utils", "-plugin", "x")
-
-
-def synthetic_names(rng: random.Random, count: int) -> list[str]:
-    """Realistic-looking, unique project names, for when the popular-projects list is missing."""
-    names: list[str] = []
-    seen: set[str] = set()
-    while len(names) < count:
-        word = rng.choice(_WORDS)
-        if rng.random() < 0.4:
-            word = f"{word}-{rng.choice(_WORDS)}"
-        prefix = rng.choice(_PREFIXES) if rng.random() < 0.35 else ""
-        name = f"{prefix}{word}{rng.choice(_SUFFIXES)}"
-        key = canonical(name)
-        if key not in seen:
-            seen.add(key)
-            names.append(name)
-    return names
-
-
-def pick_names(rng: random.Random, count: int) -> tuple[list[str], str]:
-    """``count`` unique names, sorted like pip-compile output, and where they came from."""
-    popular = load_project_names(POPULAR_PROJECTS)
-    if len(popular) >= count:
-        # Sample from the head of the list, where real lockfiles mostly draw from.
-        pool = popular[: max(count * 5, min(len(popular), 5000))]
-        names = rng.sample(pool, count)
-        source = f"{POPULAR_PROJECTS} ({len(popular)} names)"
-    else:
-        reason = "missing" if not popular else f"only {len(popular)} names"
-        names = popular + synthetic_names(rng, count * 2)
-        names = list({canonical(n): n for n in names}.values())[:count]
-        source = f"synthetic names ({POPULAR_PROJECTS} {reason})"
-    return sorted(names, key=canonical), source
-
-
-def random_version(rng: random.Random) -> str:
-    if rng.random() < 0.08:  # calendar versioning
-        return f"{rng.randint(2019, 2026)}.{rng.randint(1, 12)}.{rng.randint(1, 28)}"
-    return f"{rng.choice((0, 0, 1, 1, 1, 2, 2, 3, 4, 5, 6, 7, 10, 23))}.{rng.randint(0, 40)}.{rng.randint(0, 15)}"
-
-
-def hash_count(rng: random.Random) -> int:
-    return min(
-        MAX_HASHES, max(MIN_HASHES, round(rng.triangular(MIN_HASHES, MAX_HASHES, HASH_MODE)))
-    )
-
-
-def generate_requirements(rng: random.Random, names: Sequence[str]) -> str:
-    """A pip-compile ``--generate-hashes`` style lockfile pinning every name in ``names``."""
-    lines = [
-        "#",
-        "# This file is autogenerated by pip-compile with Python 3.12",
-        "# by the following command:",
-        "#",
-        "#    pip-compile --generate-hashes --output-file=requirements.txt requirements.in",
-        "#",
+def offline(args: argparse.Namespace, work: Path, lc: str, py: str) -> Figures:
+    pinlint = tool("pinlint", args.peers)
+    large = work / "large" / "uv.lock"
+    large.parent.mkdir()
+    large.write_text(grown_uv_lock((BIG / "uv.lock").read_text(), 1), encoding="utf-8")
+    load = "import tomli,sys; tomli.load(open(sys.argv[1],'rb'))"
+    cases = [
+        Case("start-up", [lc, "--version"]),
+        Case("requirements", [lc, "check", str(BIG / "requirements.txt")]),
+        Case("uv.lock", [lc, "check", str(BIG / "uv.lock")]),
+        Case("large uv.lock", [lc, "check", str(large)]),
+        Case("import tomli", [py, "-c", "import tomli"]),
+        Case("tomli.load", [py, "-c", load, str(BIG / "uv.lock")]),
     ]
-    markers = ('python_version < "3.11"', 'sys_platform == "win32"', 'platform_system != "Windows"')
-    for name in names:
-        marker = f" ; {rng.choice(markers)}" if rng.random() < 0.04 else ""
-        lines.append(f"{name}=={random_version(rng)}{marker} \\")
-        digests = sorted(f"{rng.getrandbits(256):064x}" for _ in range(hash_count(rng)))
-        for i, digest in enumerate(digests):
-            tail = "" if i == len(digests) - 1 else " \\"
-            lines.append(f"    --hash=sha256:{digest}{tail}")
-        parents = rng.sample(names, rng.choice((0, 1, 1, 1, 2, 3)))
-        direct = rng.random() < 0.15 or not parents
-        via = (["-r requirements.in"] if direct else []) + sorted(p for p in parents if p != name)
-        if not via:
-            via = ["-r requirements.in"]
-        if len(via) == 1:
-            lines.append(f"    # via {via[0]}")
-        else:
-            lines.append("    # via")
-            lines.extend(f"    #   {v}" for v in via)
-    return "\n".join(lines) + "\n"
-
-
-def count_requirements(text: str) -> tuple[int, int]:
-    """Package (requirement line) and ``--hash`` counts of a requirements file."""
-    packages = hashes = 0
-    logical = ""
-    for raw in text.splitlines():
-        line = raw.split(" #", 1)[0].rstrip() if not raw.lstrip().startswith("#") else ""
-        if line.endswith("\\"):
-            logical += line[:-1] + " "
-            continue
-        logical += line
-        stripped = logical.strip()
-        if _REQUIREMENT_START_RE.match(stripped):
-            packages += 1
-        hashes += len(_HASH_RE.findall(stripped))
-        logical = ""
-    return packages, hashes
-
-
-def count_toml_lock(text: str) -> tuple[int, int]:
-    """Approximate package and hash counts of a uv.lock, poetry.lock or pylock.toml."""
-    return len(_TOML_PACKAGE_RE.findall(text)), len(_TOML_HASH_RE.findall(text))
-
-
-def lock_format(path: Path) -> str | None:
-    """The lockfile format a file name says (as lockcheck's discovery reads names), or None."""
-    name = path.name.lower()
-    if name in ("uv.lock", "poetry.lock", "pylock.toml"):
-        return name
-    if fnmatch.fnmatch(name, "pylock.*.toml"):
-        return "pylock.toml"
-    if any(fnmatch.fnmatch(name, p) for p in _REQUIREMENTS_NAMES) or (
-        path.parent.name.lower() == "requirements" and name.endswith((".txt", ".lock"))
-    ):
-        return "requirements"
-    return None
-
-
-def count_lockfile(path: Path) -> tuple[int, int]:
-    text = path.read_text(encoding="utf-8")
-    if lock_format(path) in (None, "requirements"):
-        return count_requirements(text)
-    return count_toml_lock(text)
-
-
-def subject_for(
-    case: str, path: Path, pinlint_skip: str | None = None, goal_ms: float | None = None
-) -> Subject:
-    packages, hashes = count_lockfile(path)
-    return Subject(
-        case=case,
-        path=path,
-        packages=packages,
-        hashes=hashes,
-        files=(path,),
-        formats=((lock_format(path) or "requirements", 1),),
-        pinlint_skip=pinlint_skip,
-        goal_ms=goal_ms,
+    if pinlint:
+        cases.append(Case("pinlint", [pinlint, str(BIG / "requirements.txt")]))
+    s = measure(cases, args.runs, 2, work)
+    show(s, {"large uv.lock": f"{large.stat().st_size / 1e6:.1f} MB"})
+    print(
+        goal(
+            "172-entry requirements: lockcheck / pinlint",
+            r := ratio(s["requirements"], s.get("pinlint", Stats())),
+            1.0,
+        )
     )
+    if not pinlint:
+        print(f"    pinlint {PEERS_HINT}")
+    u = startup_less(s["uv.lock"], s["start-up"], s["tomli.load"], s["import tomli"])
+    print(goal("uv.lock beyond start-up / bare tomli.load", u, 2.5))
+    g = ratio(s["large uv.lock"], s["uv.lock"])
+    print(goal(f"{large.stat().st_size / 1e6:.1f} MB uv.lock / 850 KB uv.lock", g, 2.2))
+    return {"requirements_vs_pinlint": r, "uv_vs_tomli": u, "large_vs_big": g}
 
 
-def directory_subject(root: Path) -> Subject:
-    """The lockfiles under ``root``, counted and summed."""
-    files = sorted(p for p in root.rglob("*") if p.is_file() and lock_format(p) is not None)
-    counts = [count_lockfile(p) for p in files]
-    formats: dict[str, int] = {}
-    for path in files:
-        fmt = lock_format(path) or "requirements"
-        formats[fmt] = formats.get(fmt, 0) + 1
-    return Subject(
-        case=f"directory of {len(files)} lockfiles",
-        path=root,
-        packages=sum(c[0] for c in counts),
-        hashes=sum(c[1] for c in counts),
-        files=tuple(files),
-        formats=tuple(sorted(formats.items())),
-        pinlint_skip=PINLINT_NO_DIRECTORIES,
-    )
+def scaling(args: argparse.Namespace, work: Path, lc: str, py: str) -> Figures:
+    pinlint = tool("pinlint", args.peers)
+    sizes = (1_000, 10_000)
+    cases = [Case("start-up", [lc, "--version"])]
+    for n in sizes:
+        for kind, text in (("requirements", requirements_lock(n)), ("uv.lock", uv_lock(n))):
+            path = work / f"{kind}-{n}" / ("uv.lock" if kind == "uv.lock" else "requirements.txt")
+            path.parent.mkdir()
+            path.write_text(text, encoding="utf-8")
+            cases.append(Case(f"{kind} {n}", [lc, "check", str(path)]))
+            if kind == "requirements" and pinlint and n == sizes[-1]:
+                cases.append(Case(f"pinlint {n}", [pinlint, str(path)]))
+    s = measure(cases, args.runs, 1, work)
+    show(s)
+    figures: Figures = {}
+    for kind in ("requirements", "uv.lock"):
+        per = [(s[f"{kind} {n}"].best - s["start-up"].best) / n for n in sizes]
+        figures[kind] = f = per[1] / per[0] if all(p > 0 for p in per) else float("nan")
+        print(f"    {kind}: {per[0] * 1e6:.0f} us/package at 1,000, {per[1] * 1e6:.0f} at 10,000")
+        print(goal(f"{kind}: per-package cost at 10,000 / at 1,000", f, 1.15))
+    p = s.get("pinlint 10000", Stats(error="absent"))
+    figures["time_vs_pinlint"] = t = ratio(s["requirements 10000"], p)
+    print(goal("10,000 requirements: lockcheck / pinlint time", t, 0.75))
+    m = s["requirements 10000"].peak_kb / p.peak_kb if p.peak_kb else float("nan")
+    figures["memory_vs_pinlint"] = m
+    print(goal("10,000 requirements: lockcheck / pinlint peak memory", m, 1.3))
+    return figures
 
 
-def build_directory(workdir: Path) -> Path | None:
-    """Copy the ``DIRECTORY_PROJECTS`` fixtures, whole, into ``workdir/projects``."""
-    root = workdir / "projects"
-    copied = 0
-    for name in DIRECTORY_PROJECTS:
-        source = FIXTURES / name
-        if source.is_dir():
-            shutil.copytree(source, root / name, ignore=shutil.ignore_patterns("__pycache__"))
-            copied += 1
-    return root if copied else None
+def verify(args: argparse.Namespace, work: Path, lc: str, py: str) -> Figures:
+    from tests.fake_index import FakeIndex, local_server
 
+    from lockcheck.index.resolve import pip_default_index
 
-def describe_formats(formats: Sequence[tuple[str, int]]) -> str:
-    return ", ".join(f"{count} {fmt}" for fmt, count in formats)
-
-
-def largest_fixture() -> Path | None:
-    candidates = [p for p in REPO_ROOT.glob(FIXTURE_GLOB) if p.is_file()]
-    if not candidates:
-        return None
-    return max(candidates, key=lambda p: (p.stat().st_size, str(p)))
-
-
-def build_subjects(workdir: Path, entries: int, seed: int, log: TextIO) -> list[Subject]:
-    rng = random.Random(seed)
-    names, source = pick_names(rng, entries)
-    generated = workdir / "requirements.txt"
-    generated.write_text(generate_requirements(rng, names), encoding="utf-8")
-    subjects = [subject_for(f"generated-{entries}", generated)]
-    print(f"generated {generated} from {source}, seed {seed}", file=log)
-
-    fixture = largest_fixture()
-    if fixture is None:
-        print(f"no fixture matches {FIXTURE_GLOB}; skipping the fixture row", file=log)
+    logging.getLogger("werkzeug").setLevel(logging.ERROR)  # the fake index's request log
+    export = work / "requirements-export.txt"
+    lines = (BIG / "requirements-export.txt").read_text().splitlines(keepends=True)
+    export.write_text("".join(x for x in lines if not x.startswith("-e ")), encoding="utf-8")
+    check = [lc, "check", "--verify", "--no-progress", "--quiet"]
+    stats_env = {"LOCKCHECK_STATS": "1"}
+    figures: Figures = {}
+    runs = max(3, args.runs // 5)
+    default = pip_default_index()
+    if default and reachable(default) and not args.offline_only:
+        audit = tool("pip-audit", args.peers)
+        cases = [Case("lockcheck cold", [*check, str(export)], fresh_dir="LOCKCHECK_CACHE_DIR")]
+        if audit:
+            argv = [audit, "--disable-pip", "--no-deps", "-r", str(export), "--cache-dir"]
+            cases.append(Case("pip-audit cold", [*argv, "{fresh}"]))
+        s = measure(cases, runs, 0, work)
+        show(s)
+        p = s.get("pip-audit cold", Stats(error="absent"))
+        figures["cold_speedup"] = c = 1 / ratio(s["lockcheck cold"], p)
+        print(goal("--verify cold: pip-audit time / lockcheck time", c, 10, at_least=True))
+        if not audit:
+            print(f"    pip-audit {PEERS_HINT}")
     else:
-        rel = fixture.relative_to(FIXTURES)
-        subjects.append(subject_for(f"fixture {rel.as_posix()}", fixture))
-        print(f"largest fixture: {fixture.relative_to(REPO_ROOT)}", file=log)
-
-    if BIG_UV_LOCK.is_file():
-        rel = BIG_UV_LOCK.relative_to(FIXTURES)
-        subjects.append(
-            subject_for(
-                f"fixture {rel.as_posix()}",
-                BIG_UV_LOCK,
-                pinlint_skip=PINLINT_REQUIREMENTS_ONLY,
-                goal_ms=BIG_UV_GOAL_MS,
-            )
-        )
-    else:
-        print(f"no {BIG_UV_LOCK.relative_to(REPO_ROOT)}; skipping the uv.lock row", file=log)
-
-    root = build_directory(workdir)
-    if root is None:
-        print(
-            f"none of {', '.join(DIRECTORY_PROJECTS)} found; skipping the directory row", file=log
-        )
-    else:
-        subject = directory_subject(root)
-        subjects.append(subject)
-        print(
-            f"copied {', '.join(DIRECTORY_PROJECTS)} to {root}: "
-            f"{describe_formats(subject.formats)}",
-            file=log,
-        )
-    return subjects
+        print("  pip-audit comparison skipped: --offline-only, or the default index is unreachable")
+    for mode in ("json", "project-json-only", "simple-json", "simple-html"):
+        with local_server() as server:
+            index = FakeIndex(server, mode=mode)
+            index.add_from_uv_lock(BIG / "uv.lock")
+            cache = work / f"cache-{mode}"
+            env = {**stats_env, "LOCKCHECK_CACHE_DIR": str(cache)}
+            at = ["--index-url", index.url]
+            cases = [
+                Case("offline", [lc, "check", "--quiet", str(BIG / "uv.lock")]),
+                Case("cold", [*check, *at, str(BIG / "uv.lock")], stats_env, "LOCKCHECK_CACHE_DIR"),
+                Case("warm", [*check, *at, str(BIG / "uv.lock")], env),
+            ]
+            index.reset_log()
+            measure(cases[2:], 1, 0, work)  # fills the warm cache
+            one_cold = index.count()
+            s = measure(cases, runs, 0, work)
+            print(f"  fake index, {mode}: {one_cold} requests cold")
+            show(s, indent="    ")
+            figures[f"warm_{mode}"] = w = ratio(s["warm"], s["offline"])
+            figures[f"cold_{mode}"] = s["cold"].median
+            print(goal(f"{mode}: --verify warm / offline check", w, 1.3))
+    return figures
 
 
-# --------------------------------------------------------------------------- executables
-
-
-def find_lockcheck(explicit: str | None) -> Path | None:
-    if explicit:
-        path = Path(explicit)
-        return path if path.is_file() else None
-    bindir = Path(sys.executable).parent
-    for name in ("lockcheck", "lockcheck.exe"):
-        if (bindir / name).is_file():
-            return bindir / name
-    found = shutil.which("lockcheck")
-    return Path(found) if found else None
-
-
-def find_pinlint(explicit: str | None) -> Path | None:
-    if explicit:
-        path = Path(explicit)
-        return path if path.is_file() else None
-    found = shutil.which("pinlint")
-    if found:
-        return Path(found)
-    return DEFAULT_PINLINT if DEFAULT_PINLINT.is_file() else None
-
-
-def script_interpreter(script: Path) -> Path | None:
-    """The interpreter named by a console script's ``#!`` line, if it is a plain path."""
+def reachable(url: str) -> bool:
     try:
-        with script.open("rb") as handle:
-            first = handle.readline().decode("utf-8", "replace").strip()
+        with urllib.request.urlopen(url.rstrip("/") + "/pip/", timeout=5):
+            return True
     except OSError:
-        return None
-    if not first.startswith("#!"):
-        return None
-    parts = first[2:].split()
-    if len(parts) != 1:  # "/usr/bin/env python" and the like: not worth guessing
-        return None
-    interpreter = Path(parts[0])
-    return interpreter if interpreter.is_file() else None
+        return False
 
 
-# --------------------------------------------------------------------------- timing
+def hostile(args: argparse.Namespace, work: Path, lc: str, py: str) -> Figures:
+    from lockcheck.errors import LockfileError
+    from lockcheck.model import LockFormat
+    from lockcheck.parsers import parse_lockfile
+    from lockcheck.urls import redact
+
+    sha = "a" * 64
+    req = LockFormat.REQUIREMENTS
+    line = 40_000
+    cases: list[tuple[str, str, LockFormat, Callable[[int], str], int]] = [
+        ("comment after spaces", "requirements.txt", req,
+         lambda n: f"six==1.16.0{' ' * n}--hash=sha256:{sha}{' ' * n}# via{' ' * n}x#\n", line),
+        ("spaces in a pin", "requirements.txt", req,
+         lambda n: f"six{' ' * n}[a]{' ' * n}=={' ' * n}1.16.0 --hash=sha256:{sha}\n", line),
+        ("spaces in a marker", "requirements.txt", req,
+         lambda n: f"six==1.16.0{' ' * n}; python_version{' ' * n}> '3' --hash=sha256:{sha}\n", line),
+        ("scheme characters", "requirements.txt", req,
+         lambda n: f"--find-links {'a1+.-' * (n // 5)}\nsix==1.16.0 --hash=sha256:{sha}\n", line),
+        ("continuation lines", "requirements.txt", req,
+         lambda n: "six==1.16.0 \\\n" + "    --hash=sha256:%064x \\\n" * (n // 80) % tuple(range(n // 80)) + f"    --hash=sha256:{sha}\n", 50 * line),
+        ("[[package]] in a string", "uv.lock", LockFormat.UV,
+         lambda n: uv_lock(n).replace('[package.metadata]\n', '[package.metadata]\nnote = """\n[[package]]\n"""\n', 1), 1_000),
+    ]  # fmt: skip
+    figures: Figures = {}
+    print(f"  {'case':26} {'1x':>8} {'2x':>8} {'4x':>8} {'4x/1x':>6}")
+    for name, filename, fmt, make, base in cases:
+        times = []
+        for factor in (1, 2, 4):
+            text = make(base * factor)
+            path = work / filename
+            path.write_text(text, encoding="utf-8")
+            best = math.inf
+            for _ in range(max(3, args.runs // 5)):
+                start = time.perf_counter()
+                with contextlib.suppress(LockfileError):
+                    parse_lockfile(str(path), fmt)
+                redact(text)
+                best = min(best, time.perf_counter() - start)
+            times.append(best)
+        figures[name] = growth = times[2] / max(times[0], 1e-9)
+        cells = " ".join(f"{t * 1e3:6.0f}ms" for t in times)
+        print(f"  {name:26} {cells} {growth:6.1f}")
+    return figures
 
 
-def child_env(pycache: Path | None) -> dict[str, str]:
-    """The environment for timed runs.
+def discovery(args: argparse.Namespace, work: Path, lc: str, py: str) -> Figures:
+    import shutil
+    import subprocess
 
-    With ``pycache``, bytecode caching is switched on and redirected to that directory, so
-    warm-up runs compile every module once and timed runs load bytecode as an installed tool
-    would, even when the caller exports PYTHONDONTWRITEBYTECODE; nothing is written beside
-    the sources. Without it, the caller's environment is used unchanged.
-    """
-    env = dict(os.environ)
-    if pycache is not None:
-        env.pop("PYTHONDONTWRITEBYTECODE", None)
-        env["PYTHONPYCACHEPREFIX"] = str(pycache)
-    return env
-
-
-def run_once(argv: Sequence[str], env: dict[str, str]) -> tuple[float, int, str]:
-    """Run ``argv`` once; return elapsed milliseconds, exit status and standard error."""
-    start = time.perf_counter()
-    proc = subprocess.run(
-        argv,
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        cwd=REPO_ROOT,
-        env=env,
-        check=False,
-    )
-    elapsed = (time.perf_counter() - start) * 1000.0
-    return elapsed, proc.returncode, proc.stderr.decode("utf-8", "replace")
-
-
-def classify(returncode: int, stderr: str) -> str | None:
-    """An error description for a failed run, or None if the run counts as a success."""
-    if "Traceback (most recent call last)" in stderr:
-        last = [line for line in stderr.strip().splitlines() if line.strip()]
-        return f"crashed (exit {returncode}): {last[-1].strip() if last else 'traceback'}"
-    if returncode < 0:
-        return f"killed by signal {-returncode}"
-    if returncode in (0, 1):
-        return None
-    first = stderr.strip().splitlines()[0].strip() if stderr.strip() else "no message"
-    return f"exit {returncode}: {first}"
+    repo = work / "repo"
+    locks: list[str] = []
+    for project in ("small-app", "pdm-app", "pipenv-app"):
+        shutil.copytree(REPO / "fixtures" / "projects" / project, repo / project)
+    for path in sorted(repo.rglob("*")):
+        if path.is_file() and (path.suffix == ".lock" or path.name.startswith("requirements")):
+            locks.append(str(path))
+    kinds = (("py", "x = 1\n"), ("md", "# t\n"), ("json", "{}\n"), ("txt", "data 1 2 3\n"))
+    for i in range(args.files):
+        ext, body = kinds[i % len(kinds)]
+        folder = repo / f"d{i % 200}" / f"e{i % 7}"
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / f"f{i}.{ext}").write_text(body)
+    git = ["git", "-C", str(repo), "-c", "user.name=b", "-c", "user.email=b@example.test"]
+    for step in (["init", "-q"], ["add", "-A"], ["commit", "-qm", "bench"]):
+        subprocess.run([*git, *step], check=True)
+    cases = [
+        Case("scan", [lc, "check", "--quiet", str(repo)]),
+        Case("named", [lc, "check", "--quiet", *locks]),
+    ]
+    s = measure(cases, args.runs, 1, work)
+    show(s)
+    over = (ratio(s["scan"], s["named"]) - 1) * 100
+    print(goal(f"scan of {args.files:,} files over naming the locks (%)", over, 20, "%"))
+    return {"discovery_overhead_percent": over}
 
 
-def measure(
-    results: list[Result], runs: int, warmup: int, env: dict[str, str], log: TextIO
-) -> None:
-    """Time every runnable result, interleaving the commands round-robin."""
-    active = [r for r in results if r.skipped is None]
-    progress = log.isatty()
-    for round_no in range(warmup + runs):
-        counted = round_no >= warmup
-        label = f"run {round_no - warmup + 1}/{runs}" if counted else f"warm-up {round_no + 1}"
-        if progress:
-            print(f"\r{label:<16}", end="", file=log, flush=True)
-        for result in active:
-            if result.error is not None:
-                continue
-            try:
-                elapsed, code, stderr = run_once(result.argv, env)
-            except OSError as exc:
-                result.error = f"cannot run: {exc}"
-                continue
-            error = classify(code, stderr)
-            if error is not None:
-                result.error = error
-                result.times_ms.clear()
-                continue
-            result.exit_codes.add(code)
-            if counted:
-                result.times_ms.append(elapsed)
-    if progress:
-        print("\r" + " " * 16 + "\r", end="", file=log, flush=True)
-
-
-def plan(subjects: Sequence[Subject], lockcheck: Path | None, pinlint: Path | None) -> list[Result]:
-    results: list[Result] = [Result("start-up", "python -c pass", [sys.executable, "-c", "pass"])]
-    pin_python = script_interpreter(pinlint) if pinlint else None
-    if pin_python is not None and pin_python.resolve() != Path(sys.executable).resolve():
-        results.append(
-            Result("start-up", "pinlint's python -c pass", [str(pin_python), "-c", "pass"])
+def show(stats: dict[str, Stats], notes: dict[str, str] | None = None, indent: str = "  ") -> None:
+    for name, s in stats.items():
+        if s.error:
+            print(f"{indent}{name:24} ERROR {s.error}")
+            continue
+        note = (notes or {}).get(name, "")
+        print(
+            f"{indent}{name:24} median {s.median * 1e3:8.1f} ms  min {s.best * 1e3:8.1f} ms"
+            f"  peak {s.peak_kb / 1024:6.1f} MB  {note}"
         )
 
-    missing_lockcheck = "lockcheck not found" if lockcheck is None else None
-    missing_pinlint = "pinlint not found" if pinlint is None else None
-    results.append(
-        Result(
-            "start-up",
-            "lockcheck --version",
-            [str(lockcheck), "--version"],
-            skipped=missing_lockcheck,
-        )
-    )
-    for subject in subjects:
-        for tool, argv, skipped, goal in (
-            (
-                "lockcheck",
-                [str(lockcheck), "check", str(subject.path)],
-                missing_lockcheck,
-                subject.goal_ms,
-            ),
-            (
-                "pinlint",
-                [str(pinlint), str(subject.path)],
-                subject.pinlint_skip or missing_pinlint,
-                None,
-            ),
-        ):
-            results.append(
-                Result(
-                    subject.case,
-                    tool,
-                    argv,
-                    packages=subject.packages,
-                    hashes=subject.hashes,
-                    goal_ms=goal,
-                    skipped=skipped,
-                )
-            )
-    return results
 
+def profile(path: str) -> None:
+    import cProfile
+    import pstats
 
-# --------------------------------------------------------------------------- reporting
+    from lockcheck.cli import run
 
-
-def _fmt_ms(value: float | None) -> str:
-    return "-" if value is None else f"{value:.1f}"
-
-
-def _fmt_count(value: int | None) -> str:
-    return "" if value is None else str(value)
-
-
-def ratios(results: Sequence[Result]) -> list[dict[str, object]]:
-    """lockcheck/pinlint ratios of median and best times, per file."""
-    by_case: dict[str, dict[str, Result]] = {}
-    for result in results:
-        if result.tool in ("lockcheck", "pinlint"):
-            by_case.setdefault(result.case, {})[result.tool] = result
-    out: list[dict[str, object]] = []
-    for case, tools in by_case.items():
-        lc, pl = tools.get("lockcheck"), tools.get("pinlint")
-        entry: dict[str, object] = {"case": case, "median_ratio": None, "best_ratio": None}
-        if pl is not None and pl.skipped is not None:
-            entry["note"] = pl.skipped
-        if lc and pl and lc.median_ms and pl.median_ms and lc.best_ms and pl.best_ms:
-            entry["median_ratio"] = round(lc.median_ms / pl.median_ms, 3)
-            entry["best_ratio"] = round(lc.best_ms / pl.best_ms, 3)
-        out.append(entry)
-    return out
-
-
-def print_table(
-    results: Sequence[Result], subjects: Sequence[Subject], runs: int, warmup: int
-) -> None:
-    headers = ("case", "tool", "median ms", "best ms", "packages", "hashes", "status")
-    rows: list[tuple[str, ...]] = []
-    for r in results:
-        if r.skipped is not None:
-            median, best, status = "-", "-", r.skipped
-        elif r.error is not None:
-            median, best, status = "-", "-", f"ERROR: {r.error}"
-        else:
-            median, best = _fmt_ms(r.median_ms), _fmt_ms(r.best_ms)
-            status = "exit " + ",".join(str(c) for c in sorted(r.exit_codes))
-        rows.append(
-            (r.case, r.tool, median, best, _fmt_count(r.packages), _fmt_count(r.hashes), status)
-        )
-    widths = [max(len(h), *(len(row[i]) for row in rows)) for i, h in enumerate(headers)]
-    numeric = {2, 3, 4, 5}
-
-    def fmt(row: Sequence[str]) -> str:
-        cells = [
-            cell.rjust(widths[i]) if i in numeric else cell.ljust(widths[i])
-            for i, cell in enumerate(row)
-        ]
-        return "  ".join(cells).rstrip()
-
-    print(f"{runs} timed runs per command after {warmup} warm-up runs; wall-clock, whole process")
-    print(fmt(headers))
-    print(fmt(["-" * w for w in widths]))
-    for row in rows:
-        print(fmt(row))
-    for r in results:
-        if r.error is not None:
-            print(f"error in {r.case} / {r.tool}; command: {' '.join(r.argv)}")
-    print()
-    print("packages/hashes are approximate: requirement lines and --hash options in requirements")
-    print('  files; [[package]]/[[packages]] headers and hash = "/sha256 = " occurrences in TOML')
-    print("  lockfiles; summed over the files of a directory")
-    for subject in subjects:
-        if len(subject.files) > 1 or subject.path.is_dir():
-            print(
-                f"{subject.case}: {describe_formats(subject.formats)} "
-                f"({subject.bytes / 1024:.0f} KiB) in {subject.path}"
-            )
-    for r in results:
-        if r.goal_ms is not None:
-            goal_median = r.median_ms
-            verdict = (
-                "not measured"
-                if goal_median is None
-                else f"median {goal_median:.1f} ms, {'met' if goal_median < r.goal_ms else 'MISSED'}"
-            )
-            print(f"goal: {r.tool} on {r.case} under {r.goal_ms:.0f} ms: {verdict}")
-    print()
-    for entry in ratios(results):
-        if entry["median_ratio"] is None:
-            note = str(entry.get("note", "n/a"))
-            if not note.startswith("n/a"):
-                note = f"n/a ({note})"
-            print(f"ratio lockcheck/pinlint, {entry['case']}: {note}")
-        else:
-            print(
-                f"ratio lockcheck/pinlint, {entry['case']}: "
-                f"{entry['median_ratio']:.2f}x median, {entry['best_ratio']:.2f}x best"
-            )
-
-
-def print_json(
-    results: Sequence[Result],
-    subjects: Sequence[Subject],
-    args: argparse.Namespace,
-    lockcheck: Path | None,
-    pinlint: Path | None,
-) -> None:
-    document = {
-        "runs": args.runs,
-        "warmup": args.warmup,
-        "seed": args.seed,
-        "entries": args.entries,
-        "python": sys.version.split()[0],
-        "lockcheck": str(lockcheck) if lockcheck else None,
-        "pinlint": str(pinlint) if pinlint else None,
-        "files": [
-            {
-                "case": s.case,
-                "path": str(s.path),
-                "packages": s.packages,
-                "hashes": s.hashes,
-                "bytes": s.bytes,
-                "lockfiles": len(s.files),
-                "formats": dict(s.formats),
-            }
-            for s in subjects
-        ],
-        "results": [r.to_json() for r in results],
-        "ratios": ratios(results),
-    }
-    json.dump(document, sys.stdout, indent=2)
-    sys.stdout.write("\n")
-
-
-# --------------------------------------------------------------------------- profiling
-
-
-def profile_target(requested: str, subjects: Sequence[Subject]) -> Path | None:
-    """The absolute path ``--profile`` names (relative to here, else to the repository root).
-
-    Without a path, the biggest single file of the benchmark.
-    """
-    if requested == PROFILE_BIGGEST:
-        files = [s.path for s in subjects if s.path.is_file()]
-        return max(files, key=lambda p: p.stat().st_size) if files else None
-    for candidate in (Path(requested), REPO_ROOT / requested):
-        if candidate.exists():
-            return candidate.resolve()
-    return None
-
-
-def profile_lockcheck(path: Path, top: int, pycache: Path | None) -> int:
-    """Run ``lockcheck check PATH`` in this process under cProfile; print the top entries.
-
-    With ``pycache``, one child run first fills that bytecode cache and this process then
-    reads it, so the profile does not show lockcheck's modules being compiled from source.
-    """
-    lockcheck = find_lockcheck(None)
-    if pycache is not None and lockcheck is not None:
-        run_once([str(lockcheck), "check", str(path)], child_env(pycache))
-        sys.pycache_prefix = str(pycache)
-        sys.dont_write_bytecode = False
-    try:
-        from lockcheck.cli import app
-    except ImportError as exc:
-        print(f"cannot import lockcheck.cli ({exc}); run with the project's venv", file=sys.stderr)
-        return 2
-
+    sys.argv = ["lockcheck", "check", "--quiet", path]
     profiler = cProfile.Profile()
-    sink = io.StringIO()
-    code: object = 0
-    start = time.perf_counter()
-    with contextlib.redirect_stdout(sink), contextlib.redirect_stderr(sink):
-        profiler.enable()
-        try:
-            app(args=["check", str(path)], prog_name="lockcheck")
-        except SystemExit as exc:
-            code = exc.code
-        finally:
-            profiler.disable()
-    elapsed = (time.perf_counter() - start) * 1000.0
-    print(f"profiled: lockcheck check {path}  (exit {code}, {elapsed:.1f} ms under cProfile)")
-    print("lockcheck.cli and its top-level imports were loaded before profiling started\n")
-    stats = pstats.Stats(profiler, stream=sys.stdout)
-    stats.sort_stats(pstats.SortKey.CUMULATIVE).print_stats(top)
-    print(f"the same run, top {top} by time spent in the function itself:\n")
-    stats.sort_stats(pstats.SortKey.TIME).print_stats(top)
+    with contextlib.suppress(SystemExit):
+        profiler.runcall(run)
+    pstats.Stats(profiler).sort_stats("cumulative").print_stats(30)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--only", nargs="+", choices=SECTIONS)
+    parser.add_argument("--runs", type=int, default=15, help="timed runs per case")
+    parser.add_argument("--peers", help="the bin directory of pinlint and pip-audit")
+    parser.add_argument("--files", type=int, default=20_000, help="files of the discovery repo")
+    parser.add_argument("--offline-only", action="store_true", help="never ask the real index")
+    parser.add_argument("--profile", metavar="LOCK", help="cProfile one check in-process")
+    parser.add_argument("--json", action="store_true", help="print the figures as JSON too")
+    args = parser.parse_args()
+    if args.profile:
+        profile(args.profile)
+        return 0
+    lc = tool("lockcheck") or sys.exit("lockcheck is not installed beside this interpreter")
+    chosen = args.only or [s for s in SECTIONS if s not in ("hostile", "discovery")]
+    results: dict[str, Figures] = {}
+    print(f"{args.runs} runs a case, round-robin; medians (minimums where start-up is subtracted)")
+    with tempfile.TemporaryDirectory(prefix="lockcheck-bench-") as tmp:
+        for name in chosen:
+            print(f"\n== {name}")
+            work = Path(tmp) / name
+            work.mkdir()
+            results[name] = globals()[name](args, work, lc, sys.executable)
+    lines = sum(len(p.read_text().splitlines()) for p in Path(__file__).parent.glob("*.py"))
+    print(f"\n{goal('bench/*.py lines', lines, 800, ' lines')}")
+    if args.json:
+        print(json.dumps(results, indent=2, default=str))
     return 0
-
-
-# --------------------------------------------------------------------------- main
-
-
-def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(
-        description="Benchmark lockcheck check against pinlint (whole-process, wall-clock).",
-    )
-    parser.add_argument(
-        "--runs", type=int, default=DEFAULT_RUNS, help=f"timed runs (default {DEFAULT_RUNS})"
-    )
-    parser.add_argument(
-        "--warmup",
-        type=int,
-        default=DEFAULT_WARMUP,
-        help=f"untimed warm-up runs (default {DEFAULT_WARMUP})",
-    )
-    parser.add_argument(
-        "--entries",
-        type=int,
-        default=DEFAULT_ENTRIES,
-        help=f"entries in the generated file (default {DEFAULT_ENTRIES})",
-    )
-    parser.add_argument(
-        "--seed", type=int, default=DEFAULT_SEED, help="seed for the generated file"
-    )
-    parser.add_argument("--lockcheck", metavar="PATH", help="the lockcheck executable")
-    parser.add_argument("--pinlint", metavar="PATH", help="the pinlint executable")
-    parser.add_argument("--json", action="store_true", help="print results as JSON")
-    parser.add_argument(
-        "--profile",
-        nargs="?",
-        const=PROFILE_BIGGEST,
-        default=None,
-        metavar="PATH",
-        help=f"instead of timing, profile lockcheck check PATH in-process (a lockfile or a "
-        f"directory; default: the biggest benchmark file) and print the top {PROFILE_TOP} "
-        "entries by cumulative and by own time",
-    )
-    parser.add_argument(
-        "--inherit-env",
-        action="store_true",
-        help="run the tools in this environment unchanged (by default bytecode caching is "
-        "forced on, into a private directory, so PYTHONDONTWRITEBYTECODE does not make every "
-        "run compile the sources)",
-    )
-    parser.add_argument(
-        "--keep", action="store_true", help="keep the temporary directory with the generated file"
-    )
-    args = parser.parse_args(argv)
-    if args.runs < 1 or args.warmup < 0 or args.entries < 1:
-        parser.error("--runs and --entries must be at least 1, --warmup at least 0")
-    return args
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    args = parse_args(argv)
-    log = sys.stderr
-    workdir = Path(tempfile.mkdtemp(prefix="lockcheck-bench-"))
-    try:
-        subjects = build_subjects(workdir, args.entries, args.seed, log)
-        pycache = None if args.inherit_env else workdir / "pycache"
-        if args.profile is not None:
-            target = profile_target(args.profile, subjects)
-            if target is None:
-                print(f"--profile: no such file or directory: {args.profile}", file=log)
-                return 2
-            return profile_lockcheck(target, PROFILE_TOP, pycache)
-
-        lockcheck = find_lockcheck(args.lockcheck)
-        pinlint = find_pinlint(args.pinlint)
-        print(f"lockcheck: {lockcheck or 'not found'}", file=log)
-        print(f"pinlint:   {pinlint or 'pinlint not found'}", file=log)
-        results = plan(subjects, lockcheck, pinlint)
-        measure(results, args.runs, args.warmup, child_env(pycache), log)
-        if args.json:
-            print_json(results, subjects, args, lockcheck, pinlint)
-        else:
-            print_table(results, subjects, args.runs, args.warmup)
-        return 1 if any(r.error for r in results) else 0
-    finally:
-        if args.keep:
-            print(f"kept {workdir}", file=log)
-        else:
-            shutil.rmtree(workdir, ignore_errors=True)
 
 
 if __name__ == "__main__":

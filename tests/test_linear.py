@@ -1,6 +1,6 @@
 """Hostile lines and documents: every parser and the redactor stay linear (issue 9, 12 and 15).
 
-No test here times anything (bench/bench.py --hostile prints the figures). The lines are
+No test here times anything (bench/bench.py --only hostile prints the figures). The lines are
 long enough that the old quadratic code ran for minutes on them; here they must parse and
 give the right answer. The line-number lookup in TOML documents is checked by counting the
 characters it searches, which is exact.

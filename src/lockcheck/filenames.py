@@ -61,21 +61,17 @@ def same_version(first: str, second: str) -> bool:
 def names(filename: str, project: str, version: str | None) -> bool:
     """Can the filename be read as this project (and version, when given)?"""
     return any(
-        r.project == project and (version is None or same_version(r.version, version))
+        r.project == project
+        and (version is None or r.version == version or same_version(r.version, version))
         for r in readings(filename)
     )
 
 
 def _wheel(name: str) -> tuple[Reading, ...]:
-    from packaging.utils import InvalidWheelFilename, parse_wheel_filename
-
-    try:
-        project, version, _, _ = parse_wheel_filename(name)
-        return (Reading(normalize_name(project), str(version)),)
-    except (InvalidWheelFilename, ValueError):
-        pass
-    # Older tools wrote names packaging now refuses (a dot or upper case in the project
-    # part); the layout still says where the version is.
+    # The layout says where the name and version are; packaging's full parse (tags, build
+    # tag) is not needed for that, and older tools wrote names it refuses (a dot or upper
+    # case in the project part). Versions are compared by value (same_version), so the
+    # one written is kept as written.
     parts = name[: -len(".whl")].split("-")
     if len(parts) in (5, 6) and _valid_version(parts[1]):
         return (Reading(normalize_name(parts[0]), parts[1]),)

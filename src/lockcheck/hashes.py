@@ -77,4 +77,8 @@ def parse_hash(text: str) -> Hash:
     algorithm, sep, digest = text.partition(":")
     if not sep:
         return Hash("", text)
-    return Hash(algorithm, digest)
+    # One shared string for the common names: a large lock has 100,000s of hashes.
+    return Hash(_NAMES.get(algorithm, algorithm), digest)
+
+
+_NAMES = {name: name for name in ("sha256", "sha384", "sha512", "md5", "sha1")}

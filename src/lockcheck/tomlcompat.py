@@ -2,8 +2,7 @@
 
 tomli when it is installed: its compiled wheels parse a large uv.lock about three times
 faster than the standard library's pure-Python tomllib (the same parser, uncompiled).
-It is a dependency only before Python 3.11; on newer Pythons the `fast` extra
-(`pip install lockcheck-cli[fast]`) brings it. Without it, tomllib.
+It is a required dependency; tomllib stays the fallback where an environment lacks it.
 """
 
 from __future__ import annotations

@@ -27,7 +27,7 @@ def logical_lines(text: str) -> Iterator[LogicalLine]:
     """Join backslash continuations and drop comments, exactly as pip does."""
     pending: list[str] = []
     first = 0
-    for number, line in enumerate(text.splitlines(), start=1):
+    for number, line in enumerate(_physical_lines(text), start=1):
         is_comment = line.lstrip().startswith("#")
         if not line.endswith("\\") or is_comment:
             if is_comment:
@@ -44,6 +44,18 @@ def logical_lines(text: str) -> Iterator[LogicalLine]:
             pending.append(line.strip("\\"))
     if pending:
         yield from _stripped(first, "".join(pending))
+
+
+def _physical_lines(text: str, chunk: int = 1 << 20) -> Iterator[str]:
+    """``text.splitlines()`` a megabyte at a time: the list of every line of a large lock
+    at once would double the parse's peak memory. A cut just after a ``\n`` never falls
+    inside a line break, so the lines are the same."""
+    start = 0
+    while start < len(text):
+        end = text.find("\n", start + chunk)
+        end = len(text) if end == -1 else end + 1
+        yield from text[start:end].splitlines()
+        start = end
 
 
 def _stripped(number: int, line: str) -> Iterator[LogicalLine]:
