@@ -405,3 +405,32 @@ def test_environments_from_the_header() -> None:
     assert here == {(sys.platform, running)} and note and "running interpreter" in note
     export, note = envs_for("uv export -o requirements.txt")
     assert ("win32", running) in export and note and "universal" in note
+
+
+@pytest.mark.parametrize(
+    ("groups", "expected"), [('["main", "typing"]', []), ('["main"]', ["LC203"])]
+)
+def test_poetry_group_without_a_marker_installs_everywhere(
+    tmp_path: Path, groups: str, expected: list[str]
+) -> None:
+    # As in poetry's own lock: typing-extensions is limited to Python < 3.13 for `main`,
+    # and unconditional for `typing` (a group the markers table leaves out), where mypy
+    # needs it on Python 3.15 too.
+    from rules.conftest import check, poetry_lock, poetry_package
+
+    mypy = poetry_package(
+        "mypy",
+        "1.20.2",
+        extra="[package.dependencies]\ntyping_extensions = [\n"
+        '    {version = ">=4.6.0", markers = "python_version < \\"3.15\\""},\n'
+        '    {version = ">=4.14.0", markers = "python_version >= \\"3.15\\""},\n]',
+    ).replace('groups = ["main"]', 'groups = ["typing"]')
+    typing_extensions = poetry_package(
+        "typing-extensions",
+        "4.15.0",
+        extra='markers = {main = "python_version < \\"3.13\\""}',
+    ).replace('groups = ["main"]', f"groups = {groups}")
+    path = tmp_path / "poetry.lock"
+    path.write_text(poetry_lock(mypy, typing_extensions))
+    found = [f.code for f in check(path) if f.code == "LC203"]
+    assert found == expected

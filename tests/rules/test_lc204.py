@@ -105,3 +105,26 @@ def test_pdm_stale_lock_is_not_judged(tmp_path: Path) -> None:
     result = report(path)
     assert result.findings == ()
     assert any("LC204 not checked" in note.message for note in result.notes)
+
+
+def test_uv_manifest_group_asking_for_an_extra_reaches_it(tmp_path: Path) -> None:
+    # As in crewAI's uv.lock: a workspace's [manifest.dependency-groups] asks for
+    # boto3-stubs[bedrock-runtime] (`extras`, where a package's own edges say `extra`).
+    from conftest import run_cli
+    from rules.conftest import uv_package
+
+    stubs = uv_package(
+        "stubs", "1.0", extra='[package.optional-dependencies]\nruntime = [{ name = "rt" }]\n'
+    )
+    path = tmp_path / "uv.lock"
+    path.write_text(
+        'version = 1\nrevision = 3\nrequires-python = ">=3.10"\n\n'
+        "[manifest]\nmembers = []\n\n[manifest.dependency-groups]\n"
+        'dev = [{ name = "stubs", extras = ["runtime"] }]\n\n'
+        + stubs
+        + "\n"
+        + uv_package("rt", "1.0")
+    )
+    result = run_cli("check", "--isolated", "--format", "json", "--select", "LC204", str(path))
+    assert result.json["errors"] == []
+    assert result.json["findings"] == []

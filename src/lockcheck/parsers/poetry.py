@@ -276,7 +276,13 @@ def _marker(table: Fields) -> str | None:
     if isinstance(markers, str):
         return markers or None
     if isinstance(markers, dict):
-        # Per group; the package is installed when any group's marker holds.
+        # Per group; the package is installed when any group's marker holds, and always
+        # for a group the table leaves out (poetry writes markers only where they limit).
+        groups = table.table.get("groups")
+        if isinstance(groups, list) and any(
+            not (isinstance(markers.get(g), str) and markers.get(g)) for g in groups
+        ):
+            return None
         values = [m for m in markers.values() if isinstance(m, str) and m]
         return " or ".join(f"({m})" for m in values) if values else None
     return None

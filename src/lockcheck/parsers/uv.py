@@ -100,7 +100,8 @@ def _edges(
     for item in items:
         if not isinstance(item, dict) or not isinstance(item.get("name"), str):
             continue
-        extras = item.get("extra")
+        # Edges of a package say `extra`; the manifest's requirements, `extras`.
+        extras = item.get("extra", item.get("extras"))
         marker = item.get("marker")
         version = item.get("version")
         specifier = item.get("specifier")
