@@ -167,6 +167,7 @@ def test_waiver_naming_no_rule_is_still_a_config_error(write: Writer) -> None:
         (("--no-cache",), "--no-cache only matters"),
         (("--jobs", "4"), "--jobs only matters"),
         (("--no-cache", "--jobs", "4"), "--no-cache, --jobs only matter"),
+        (("--keyring-provider", "subprocess"), "--keyring-provider only matters"),
     ],
 )
 def test_verify_only_flags_warn_without_verify(

@@ -205,6 +205,7 @@ def _warn_verify_only(request: CheckRequest) -> None:
         for flag, used in (
             ("--no-cache", not request.use_cache),
             ("--jobs", request.jobs is not None),
+            ("--keyring-provider", request.keyring_provider is not None),
         )
         if used
     ]
