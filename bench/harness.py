@@ -75,6 +75,9 @@ LAUNCH = (
 
 def run_once(case: Case, workdir: Path, counter: int) -> tuple[float, int, int, str]:
     env = dict(os.environ, PYTHONPYCACHEPREFIX=str(workdir / "pycache"), **case.env)
+    # Without this (set in some shells and CI images) nothing is ever cached and every run
+    # would time the compiling of every module, the peers' and the stdlib's included.
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
     fresh = str(workdir / f"fresh-{case.name}-{counter}".replace(" ", "_"))
     if case.fresh_dir:
         env[case.fresh_dir] = fresh
