@@ -9,7 +9,6 @@ import subprocess
 import sys
 import threading
 import time
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -56,7 +55,7 @@ def release(name: str = "demo", version: str = "1.0", index: str = INDEX) -> Rel
 
 
 def cached(rel: Release) -> Release:
-    return replace(rel, from_cache=True)
+    return rel._replace(from_cache=True)
 
 
 @pytest.fixture
@@ -126,7 +125,7 @@ def test_age_and_refresh(path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
         assert cache.get(rel.key) == (cached(rel), 0.0)
         clock.now += 3601.5
         assert cache.get(rel.key) == (cached(rel), 3601.5)
-        unyanked = replace(rel, yanked=False, yanked_reason=None)
+        unyanked = rel._replace(yanked=False, yanked_reason=None)
         cache.put(unyanked)  # a fresh fetch replaces the entry and its date
         assert cache.get(rel.key) == (cached(unyanked), 0.0)
         clock.now -= 100  # a clock set back never gives a negative age

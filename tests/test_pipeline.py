@@ -262,7 +262,7 @@ def test_in_tree_waiver_notes_count_what_was_waived(tmp_path: Path) -> None:
     config = str(tmp_path / "lockcheck.toml")
     book = WaiverBook(Settings(config_path=config, in_tree=True, waivers=(waiver(),)))
     book.settle(finding(), TODAY)
-    book.settle(replace(finding(), message="n"), TODAY)
+    book.settle(finding()._replace(message="n"), TODAY)
     (note,) = book.notes()
     assert "waived 2 findings" in note.message
     assert not WaiverBook(replace(book.settings, in_tree=False)).notes()

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import replace
 from pathlib import Path
 
 from conftest import run_cli
@@ -29,7 +28,7 @@ def lines_of(*findings: Finding, errors: tuple[ErrorEntry, ...] = ()) -> list[st
 
 def test_one_command_per_severity() -> None:
     assert lines_of(
-        replace(finding(Severity.ERROR), package="six", version="1.16.0"),
+        finding(Severity.ERROR)._replace(package="six", version="1.16.0"),
         finding(Severity.WARNING),
         finding(Severity.NOTE),
     ) == [
@@ -43,7 +42,7 @@ def test_one_command_per_severity() -> None:
 
 
 def test_annotation_says_the_fix_on_its_second_line() -> None:
-    fixed = replace(finding(Severity.ERROR), fix="regenerate it: uv export --format x, y")
+    fixed = finding(Severity.ERROR)._replace(fix="regenerate it: uv export --format x, y")
     (line,) = lines_of(fixed)
     assert line.endswith(
         "::no hash: pip installs it unchecked%0Afix: regenerate it: uv export --format x, y"
@@ -75,7 +74,7 @@ def test_line_omitted_when_there_is_none() -> None:
 def test_waived_skipped_errors_reported() -> None:
     errors = (ErrorEntry("r3.txt", 1, "no such option"), ErrorEntry("x.lock", None, "bad"))
     assert lines_of(
-        replace(finding(Severity.ERROR), waived=True, waiver_reason="ok"), errors=errors
+        finding(Severity.ERROR)._replace(waived=True, waiver_reason="ok"), errors=errors
     ) == [
         "::error file=r3.txt,line=1,title=input error::no such option",
         "::error file=x.lock,title=input error::bad",

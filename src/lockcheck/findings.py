@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from enum import Enum
 from typing import NamedTuple
 
@@ -31,8 +31,7 @@ class Severity(str, Enum):
 _RANK = {Severity.NOTE: 0, Severity.WARNING: 1, Severity.ERROR: 2}
 
 
-@dataclass(frozen=True)
-class Finding:
+class Finding(NamedTuple):
     code: str
     name: str
     severity: Severity
@@ -52,7 +51,7 @@ class Finding:
         return self.package + (f"=={self.version}" if self.version else "")
 
     def with_severity(self, severity: Severity) -> Finding:
-        return replace(self, severity=severity)
+        return self._replace(severity=severity)
 
     def sanitized(self) -> Finding:
         """Every string of it in its printable, redacted form (see ``Report``)."""

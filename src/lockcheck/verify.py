@@ -6,7 +6,6 @@ from __future__ import annotations
 import fnmatch
 import os
 from collections.abc import Iterable, Sequence
-from dataclasses import replace
 from types import MappingProxyType
 from urllib.parse import urlsplit
 
@@ -248,7 +247,7 @@ def _stale_answers(pairs: Pairs, snapshot: IndexSnapshot) -> list[ReleaseKey]:
 def _refreshed(snapshot: IndexSnapshot, fresh: dict[ReleaseKey, Release]) -> IndexSnapshot:
     releases = dict(snapshot.releases)
     releases.update(fresh)
-    return replace(snapshot, releases=MappingProxyType(releases))
+    return snapshot._replace(releases=MappingProxyType(releases))
 
 
 def verification_counts(pairs: Pairs, snapshot: IndexSnapshot | None) -> tuple[int, int]:

@@ -11,7 +11,7 @@ import fnmatch
 import os
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NamedTuple
 
@@ -52,7 +52,7 @@ class WaiverBook:
                 self.used.add(waiver)
                 if not waiver.is_expired(today):
                     self.applied[waiver] += 1
-                    return replace(finding, waived=True, waiver_reason=waiver.reason)
+                    return finding._replace(waived=True, waiver_reason=waiver.reason)
         return finding
 
     def waiver_findings(self, today: dt.date) -> Iterable[Finding]:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Callable, Sequence
-from dataclasses import replace
 
 from lockcheck.index.cache import ReleaseCache
 from lockcheck.index.credentials import split_credentials
@@ -114,7 +113,7 @@ class CacheFirstIndex:
                 f"the cached entry is {stale_age / 60:.0f} min old, too old to trust for "
                 "yank status"
             )
-            return replace(release, error=f"{release.error}; {note}")
+            return release._replace(error=f"{release.error}; {note}")
         return release
 
     def _http(self) -> PackageIndex:
@@ -141,7 +140,7 @@ def read_cached(
             continue
         release, age = hit
         if age < max_age:
-            fresh[key] = replace(release, key=key, from_cache=True)
+            fresh[key] = release._replace(key=key, from_cache=True)
         else:
             stale[key] = age
     return fresh, stale

@@ -7,10 +7,9 @@ next to nothing for it; the interface index implementations provide is in ``inte
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
 from enum import Enum
 from types import MappingProxyType
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 if TYPE_CHECKING:
     from lockcheck.model import LockedPackage, Note
@@ -40,6 +39,10 @@ def entry_key(package: LockedPackage) -> EntryKey:
     )
 
 
+# The empty default of the snapshot's mappings: read-only, so one object serves them all.
+_EMPTY: Mapping[Any, Any] = MappingProxyType({})
+
+
 class LookupStatus(str, Enum):
     FOUND = "found"
     NO_VERSION = "no-version"  # the project exists; this version was never published
@@ -47,8 +50,7 @@ class LookupStatus(str, Enum):
     FAILED = "failed"  # the index could not be asked: never a pass
 
 
-@dataclass(frozen=True)
-class PublishedFile:
+class PublishedFile(NamedTuple):
     filename: str
     digests: Mapping[str, str]  # algorithm -> lower-case hex, as the index published them
     size: int | None = None
@@ -58,8 +60,7 @@ class PublishedFile:
     url: str | None = None
 
 
-@dataclass(frozen=True)
-class Release:
+class Release(NamedTuple):
     key: ReleaseKey
     status: LookupStatus
     files: tuple[PublishedFile, ...] = ()
@@ -73,24 +74,19 @@ class Release:
     api: str | None = None  # which API answered: "json-version", "json-project", "simple"
 
 
-@dataclass(frozen=True)
-class IndexSnapshot:
+class IndexSnapshot(NamedTuple):
     """What rules see: the releases fetched up front, and which key each package maps to."""
 
-    releases: Mapping[ReleaseKey, Release] = field(default_factory=lambda: MappingProxyType({}))
+    releases: Mapping[ReleaseKey, Release] = _EMPTY
     # entry -> the keys it was looked up under (several indexes for a requirements file
     # with --extra-index-url)
-    assignments: Mapping[EntryKey, tuple[ReleaseKey, ...]] = field(
-        default_factory=lambda: MappingProxyType({})
-    )
+    assignments: Mapping[EntryKey, tuple[ReleaseKey, ...]] = _EMPTY
     # Configured private names found on the public index (LC307): name -> status.
-    public_names: Mapping[str, LookupStatus] = field(default_factory=lambda: MappingProxyType({}))
+    public_names: Mapping[str, LookupStatus] = _EMPTY
     public_index: str | None = None
     # LC203 on files that record no dependency edges: each release's Requires-Dist from
     # its core metadata (None: the index could not say), and the notes about it.
-    metadata: Mapping[ReleaseKey, tuple[str, ...] | None] = field(
-        default_factory=lambda: MappingProxyType({})
-    )
+    metadata: Mapping[ReleaseKey, tuple[str, ...] | None] = _EMPTY
     notes: tuple[Note, ...] = ()
 
     def release_for(self, package: LockedPackage) -> Release | None:

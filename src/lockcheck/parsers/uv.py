@@ -146,9 +146,7 @@ def _with_activations(
     if not roots:
         return packages  # no project to start from: every entry may be installed
     found = uv_conflicts.activations([e.fields.table for e in entries], roots, sets)
-    return tuple(
-        p._replace(activations=a) for p, a in zip(packages, found, strict=True)
-    )
+    return tuple(p._replace(activations=a) for p, a in zip(packages, found, strict=True))
 
 
 def _version(document: TomlDocument, root: Fields) -> FormatVersion:

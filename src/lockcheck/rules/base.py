@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from lockcheck.config import Settings
 from lockcheck.findings import Finding, Severity
@@ -30,8 +31,7 @@ CheckFn = Callable[[Lockfile, RuleContext], Iterable[Finding]]
 DOC_SECTIONS = ("## What it does", "## Why is this bad?", "## How to fix", "## Example")
 
 
-@dataclass(frozen=True)
-class Rule:
+class Rule(NamedTuple):
     code: str
     name: str
     severity: Severity
