@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from conftest import FIXTURES
-from lockcheck.index.resolve import pip_default_index
+from lockcheck.index.pip_defaults import pip_default_index
 
 pytestmark = pytest.mark.network
 

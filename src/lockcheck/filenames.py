@@ -74,10 +74,15 @@ def _wheel(name: str) -> tuple[Reading, ...]:
     # one written is kept as written.
     parts = name[: -len(".whl")].split("-")
     if len(parts) in (5, 6) and _valid_version(parts[1]):
-        return (Reading(normalize_name(parts[0]), parts[1]),)
+        return (Reading(_normalized(parts[0]), parts[1]),)
     return ()
 
 
+# Cached: every wheel of a release repeats its project's name and version.
+_normalized = cache(normalize_name)
+
+
+@cache
 def _valid_version(text: str) -> bool:
     from packaging.version import InvalidVersion, Version
 

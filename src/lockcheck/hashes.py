@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
-from lockcheck.model import Hash
+from lockcheck.model import Hash, LockedPackage
 
 # What pip accepts for --hash (pip's STRONG_HASHES).
 ACCEPTED = frozenset({"sha256", "sha384", "sha512"})
@@ -65,6 +66,19 @@ def problems(hashes: tuple[Hash, ...]) -> list[tuple[Hash, str]]:
         if why:
             found.append((h, why))
     return found
+
+
+def all_plain_sha256(packages: Iterable[LockedPackage]) -> bool:
+    """Whether every hash of these packages is a lower-case sha256 digest, as every current
+    tool writes them: one pass and one regex for a whole lock, so the hash rules need not
+    look at each hash of the common lock at all."""
+    digests = []
+    for package in packages:
+        for h in package.all_hashes:
+            if h.algorithm != "sha256" or len(h.digest) != 64:
+                return False
+            digests.append(h.digest)
+    return not digests or LOWER_HEX.fullmatch("".join(digests)) is not None
 
 
 def all_lower_case(hashes: tuple[Hash, ...]) -> bool:

@@ -24,6 +24,7 @@ from lockcheck.index.interface import (
     ReleaseKey,
     entry_key,
 )
+from lockcheck.index.pip_defaults import pip_file_hosts
 from lockcheck.index.verification import (
     check_hashes,
     checked_packages,
@@ -151,7 +152,7 @@ def _served_elsewhere(lock: Lockfile, package: LockedPackage, indexes: Sequence[
     if package.source.url is not None or not package.artifacts:
         return None
     hosts = {host(a.url) if a.url else None for a in package.artifacts}
-    served = {host(url) for url in indexes} | set(resolve.pip_file_hosts().values())
+    served = {host(url) for url in indexes} | set(pip_file_hosts().values())
     if None in hosts or hosts & served:
         return None
     where = ", ".join(sorted(h for h in hosts if h))

@@ -19,7 +19,7 @@ from conftest import FIXTURES, run_cli
 from lockcheck import psl
 from lockcheck.config import Settings
 from lockcheck.findings import Finding
-from lockcheck.index import resolve
+from lockcheck.index import pip_defaults
 from lockcheck.parsers import detect_format, parse_lockfile
 from lockcheck.rules import lc107_foreign_artifact_host as lc107
 from lockcheck.rules.base import RuleContext
@@ -35,17 +35,17 @@ LOCKS = sorted(
 
 @pytest.fixture(params=["pip's default", "test index as default"])
 def default(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
-    resolve.pip_file_hosts.cache_clear()
+    pip_defaults.pip_file_hosts.cache_clear()
     if request.param == "test index as default":
         from pip._internal.models.index import PyPI
 
         monkeypatch.setattr(PyPI, "netloc", TEST_INDEX)
         monkeypatch.setattr(PyPI, "file_storage_domain", TEST_FILES)
-        assert resolve.pip_file_hosts()[TEST_INDEX] == TEST_FILES
+        assert pip_defaults.pip_file_hosts()[TEST_INDEX] == TEST_FILES
     else:
-        assert TEST_INDEX not in resolve.pip_file_hosts()
+        assert TEST_INDEX not in pip_defaults.pip_file_hosts()
     yield request.param
-    resolve.pip_file_hosts.cache_clear()
+    pip_defaults.pip_file_hosts.cache_clear()
 
 
 @pytest.fixture(autouse=True)

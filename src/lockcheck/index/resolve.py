@@ -16,13 +16,13 @@ and pip's ``extra-index-url``, ``UV_INDEX`` and ``UV_EXTRA_INDEX_URL``, uv.toml 
 
 from __future__ import annotations
 
-import functools
 import os
 from collections.abc import Mapping
 from typing import NamedTuple
 
 from lockcheck.config import Settings
 from lockcheck.index.credentials import variable_prefix
+from lockcheck.index.pip_defaults import pip_default_index
 from lockcheck.index.pipconfig import pip_settings
 from lockcheck.index.uvconfig import UvIndex, uv_indexes, uv_indexes_from_environment
 from lockcheck.model import LockedPackage, Lockfile, LockFormat, SourceKind, UrlRole
@@ -137,30 +137,3 @@ def public_index(environ: Mapping[str, str] | None = None) -> str | None:
     tests), else pip's default."""
     env = os.environ if environ is None else environ
     return env.get("LOCKCHECK_PUBLIC_INDEX_URL", "").strip() or pip_default_index()
-
-
-def pip_default_index() -> str | None:
-    """pip's built-in default index, read from pip itself (never written in this code)."""
-    try:
-        from pip._internal.models.index import PyPI
-    except Exception:  # pip absent or reorganised: the caller says how to name an index
-        return None
-    return str(PyPI.simple_url)
-
-
-@functools.lru_cache(maxsize=1)
-def pip_file_hosts() -> dict[str, str]:
-    """The indexes pip knows by name (its default and the test index), each index host
-    -> the host it serves files from; read from pip, never written in this code."""
-    try:
-        from pip._internal.models import index
-    except Exception:  # pip absent or reorganised: no index is known to be the default
-        return {}
-    known: dict[str, str] = {}
-    for name in ("PyPI", "TestPyPI"):
-        entry = getattr(index, name, None)
-        netloc = getattr(entry, "netloc", None)
-        files = getattr(entry, "file_storage_domain", None)
-        if isinstance(netloc, str) and isinstance(files, str) and netloc and files:
-            known[netloc.lower()] = files.lower()
-    return known

@@ -144,6 +144,6 @@ def as_dict(
 
 
 def render(report: Report) -> str:
-    from lockcheck.index.resolve import pip_default_index
+    from lockcheck.index.pip_defaults import pip_default_index
 
     return json.dumps(as_dict(report, default_index=pip_default_index()), indent=2) + "\n"

@@ -26,13 +26,15 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from lockcheck.findings import Finding, Severity
-from lockcheck.hashes import ACCEPTED, KNOWN_LENGTHS
+from lockcheck.hashes import ACCEPTED, KNOWN_LENGTHS, all_plain_sha256
 from lockcheck.model import Lockfile
 from lockcheck.rules import fixes
 from lockcheck.rules.base import RuleContext, define
 
 
 def check(lock: Lockfile, ctx: RuleContext) -> Iterator[Finding]:
+    if all_plain_sha256(lock.packages):
+        return
     for package in lock.packages:
         groups = [(package.location, package.hashes)]
         groups += [(a.location, a.hashes) for a in package.artifacts]

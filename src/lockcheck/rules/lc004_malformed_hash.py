@@ -26,13 +26,15 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from lockcheck.findings import Finding, Severity
-from lockcheck.hashes import all_lower_case, old_pip_refuses, problems
+from lockcheck.hashes import all_lower_case, all_plain_sha256, old_pip_refuses, problems
 from lockcheck.model import Lockfile
 from lockcheck.rules import fixes
 from lockcheck.rules.base import RuleContext, define
 
 
 def check(lock: Lockfile, ctx: RuleContext) -> Iterator[Finding]:
+    if all_plain_sha256(lock.packages):
+        return
     for package in lock.packages:
         groups = [(package.location, package.hashes)]
         groups += [(a.location, a.hashes) for a in package.artifacts]

@@ -101,8 +101,9 @@ def _registries(recorded: str | None, configured: str | None) -> tuple[str, ...]
     if configured:
         return (configured,)
     from lockcheck.index import resolve  # reads pip's configuration: only when needed
+    from lockcheck.index.pip_defaults import pip_default_index
 
-    return tuple(i for i in (resolve.installer_index(), resolve.pip_default_index()) if i)
+    return tuple(i for i in (resolve.installer_index(), pip_default_index()) if i)
 
 
 class _Judge:
@@ -125,9 +126,9 @@ class _Judge:
             return True
         if is_loopback(index_host) and is_loopback(file_host):
             return True
-        from lockcheck.index import resolve
+        from lockcheck.index.pip_defaults import pip_file_hosts
 
-        known = resolve.pip_file_hosts().get(index_host)
+        known = pip_file_hosts().get(index_host)
         if known is not None:
             return file_host == known  # the default index: its own files host, no other
         from lockcheck import psl
