@@ -38,6 +38,29 @@ BAD = [
         r"uv\.lock:3: error: .*'registry' must be a string, not an integer",
     ),
     (
+        "uv.lock",
+        'version = 1\n\n[[package]]\nname = "six"\nsource = { registry = "x" }\n'
+        'wheels = [{ url = "x.whl", hash = "sha256:00" }, { url = 3 }]\n',
+        r"uv\.lock:3: error: package 'six' 'wheels' entry 2: 'url' must be a string, not an integer",
+    ),
+    (
+        "uv.lock",
+        'version = 1\n\n[[package]]\nname = "six"\nsource = { registry = "x" }\n'
+        'sdist = { url = "x.tar.gz", size = "12" }\n',
+        r"uv\.lock:3: error: package 'six' 'sdist': 'size' must be an integer, not a string",
+    ),
+    (
+        "uv.lock",
+        'version = 1\n\n[[package]]\nname = "six"\nsource = { registry = "x" }\n'
+        'wheels = ["x.whl"]\n',
+        r"uv\.lock:3: error: package 'six' 'wheels' entry 1 must be a table, not a string",
+    ),
+    (
+        "uv.lock",
+        'version = 1\n\n[[package]]\nname = "six"\nsource = { registry = "x" }\nwheels = "x.whl"\n',
+        r"uv\.lock:3: error: package 'six': 'wheels' must be an array, not a string",
+    ),
+    (
         "poetry.lock",
         '[[package]]\nname = "six"\nversion = "1"\n[package.source]\ntype = "svn"\n'
         '[metadata]\nlock-version = "2.1"\n',

@@ -153,7 +153,8 @@ def _version(document: TomlDocument, root: Fields) -> FormatVersion:
     value = root.integer("version")
     if value is None:
         raise root.error("missing required key 'version'")
-    line = document.find_line("version", 1, None) or 1
+    found = document.text.find("version")  # near the top: no index of the document needed
+    line = document.line_of(found) if found != -1 else 1
     return FormatVersion(
         str(value), Location(document.path, line), str(NEWEST_VERSION), value > NEWEST_VERSION
     )
@@ -232,42 +233,84 @@ def _inside_workspace(path: str) -> bool:
 def _artifacts(
     document: TomlDocument, table: Fields, source: Source, start: int | None, end: int | None
 ) -> list[Artifact]:
-    entries = []
-    sdist = table.table_at("sdist")
+    entries: list[tuple[object, str, int]] = []
+    sdist = table.table.get("sdist")
     if sdist is not None:
-        entries.append(sdist)
-    entries.extend(table.tables("wheels"))
+        entries.append((sdist, "sdist", 1))
+    wheels = table.table.get("wheels")
+    if wheels is not None:
+        if not isinstance(wheels, list):
+            table.tables("wheels")  # raises the error that names the line
+        entries.extend((wheel, "wheels", i) for i, wheel in enumerate(wheels, start=1))
+    # uv writes each artifact on a line of its own, in order, inside its package's lines:
+    # each is found by searching on from the last one (linear in the package's text).
+    # Without the package's lines, or once a value is not found as written (an escaped
+    # string), the document's index of quoted strings is asked instead.
+    forward = start is not None
+    cursor = document.offset_of_line(start) if start is not None else 0
+    stop = document.offset_of_line(end) if end is not None else len(document.text)
     artifacts = []
-    cursor = start  # uv writes artifacts in order: search on from the last one found
-    for entry in entries:
-        url = entry.string("url")
-        path = entry.string("path")
-        filename = entry.string("filename")
-        hash_text = entry.string("hash")
+    line_cursor = start
+    for item, key, number in entries:
+        url, path, filename, hash_text, size, upload_time = _artifact_values(
+            table, item, key, number
+        )
         if url is None and path is None and source.kind is SourceKind.URL:
             url = source.url
         where = url or path or filename or ""
         if filename is None and where:
             filename = where.rstrip("/").rsplit("/", 1)[-1]
         needles = [n for n in (hash_text, url or path or filename) if n]
-        line = next(
-            (
-                found
-                for n in needles
-                for begin in (cursor, start)
-                if (found := document.find_line(n, begin, end)) is not None
-            ),
-            start,
-        )
-        cursor = line
+        line = None
+        if forward and needles:
+            quoted = f'"{needles[0]}"'
+            found_at = document.text.find(quoted, cursor, stop)
+            if found_at == -1:
+                forward = False
+            else:
+                cursor = found_at + len(quoted)
+                line = document.line_of(found_at)
+        if line is None:
+            line = next(
+                (
+                    found
+                    for n in needles
+                    for begin in (line_cursor, start)
+                    if (found := document.find_line(n, begin, end)) is not None
+                ),
+                start,
+            )
+        line_cursor = line
         artifacts.append(
             Artifact(
                 hashes=(parse_hash(hash_text),) if hash_text else (),
                 location=Location(document.path, line),
                 filename=filename,
                 url=url,
-                size=entry.integer("size"),
-                upload_time=entry.string("upload-time"),
+                size=size,
+                upload_time=upload_time,
             )
         )
     return artifacts
+
+
+_ARTIFACT_STRINGS = ("url", "path", "filename", "hash", "upload-time")
+_Values = tuple[str | None, str | None, str | None, str | None, int | None, str | None]
+
+
+def _artifact_values(table: Fields, item: object, key: str, number: int) -> _Values:
+    """url, path, filename, hash, size and upload-time of one sdist or wheel table, read
+    from the dict itself: a large lock has thousands. A wrong type is rare: only then is
+    the table wrapped in Fields, whose error names the line, the entry and the key."""
+    if isinstance(item, dict):
+        url, path, filename, hash_text, upload_time = (item.get(k) for k in _ARTIFACT_STRINGS)
+        size = item.get("size")
+        strings = (url, path, filename, hash_text, upload_time)
+        if all(v is None or type(v) is str for v in strings) and (
+            size is None or type(size) is int
+        ):
+            return url, path, filename, hash_text, size, upload_time
+    where = f"{table.where} '{key}'" + (f" entry {number}" if key == "wheels" else "")
+    fields = Fields(item, table.path, table.line, where)
+    url, path, filename, hash_text, upload_time = (fields.string(k) for k in _ARTIFACT_STRINGS)
+    return url, path, filename, hash_text, fields.integer("size"), upload_time
