@@ -6,7 +6,8 @@ from __future__ import annotations
 import pytest
 from packaging.markers import Marker
 
-from lockcheck.markers import environments, overlap, signature, truth
+from lockcheck.markers import environments, overlap, truth
+from lockcheck.parsers.manifest import Declared, _signature
 
 MARKERS = [
     "python_full_version >= '3.12'",
@@ -40,5 +41,9 @@ def test_overlap_and_disjoint() -> None:
 def test_signature_sees_through_rewrites() -> None:
     uv_style = "python_full_version < '3.11'"
     written = "python_version < '3.11' and python_version >= '3.9'"
+
+    def signature(marker: str, python: str | None = None) -> str:
+        return _signature((Declared("six", marker=marker),), (), python)
+
     assert signature(uv_style, python=">=3.10") == signature(written, python=">=3.10")
     assert signature(uv_style) != signature(written)  # without requires-python they differ

@@ -146,31 +146,6 @@ def describe(env: dict[str, str]) -> str:
     return f"{env['sys_platform']}, Python {env['python_version']} ({env['implementation_name']})"
 
 
-def signature(marker: str | None, extras: tuple[str, ...] = (), python: str | None = None) -> str:
-    """Where a marker holds, as a short fingerprint: equal fingerprints, equal meaning.
-
-    Lock tools rewrite markers (``python_version`` becomes ``python_full_version``, clauses
-    implied by requires-python are dropped), so markers are compared by their truth table
-    over the environments that ``python`` (a requires-python specifier) admits, for each
-    of ``extras`` and for no extra.
-    """
-    if not marker:
-        return "always"
-    import hashlib
-
-    admitted = [i for i, env in enumerate(environments()) if _admitted(env, python)]
-    bits: list[str] = []
-    for extra in ("", *extras):
-        holds = truth(marker, extra)
-        bits.extend("1" if holds >> i & 1 else "0" for i in admitted)
-    table = "".join(bits)
-    if "1" not in table:
-        return "never"
-    if "0" not in table:
-        return "always"
-    return "marker#" + hashlib.sha256(table.encode()).hexdigest()[:8]
-
-
 @cache
 def _specifier(python: str) -> Any:
     from packaging.specifiers import InvalidSpecifier, SpecifierSet
