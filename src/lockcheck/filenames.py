@@ -58,6 +58,16 @@ def same_version(first: str, second: str) -> bool:
         return first == second
 
 
+def plainly_names(filename: str, project: str, version: str | None) -> bool:
+    """The common case, decided without parsing a version: a wheel whose name and version
+    parts are this project's and this version as written. (When it says yes, ``names``
+    does too, or the file has no reading at all.)"""
+    if not version or not filename.endswith(".whl") or "%" in filename or "/" in filename:
+        return False
+    parts = filename[: -len(".whl")].split("-")
+    return len(parts) in (5, 6) and parts[1] == version and _normalized(parts[0]) == project
+
+
 def names(filename: str, project: str, version: str | None) -> bool:
     """Can the filename be read as this project (and version, when given)?"""
     return any(

@@ -295,6 +295,8 @@ def _artifacts(
 
 
 _ARTIFACT_STRINGS = ("url", "path", "filename", "hash", "upload-time")
+_TEXT = frozenset({str, type(None)})
+_NUMBER = frozenset({int, type(None)})  # not bool: TOML's true is no size
 _Values = tuple[str | None, str | None, str | None, str | None, int | None, str | None]
 
 
@@ -303,11 +305,16 @@ def _artifact_values(table: Fields, item: object, key: str, number: int) -> _Val
     from the dict itself: a large lock has thousands. A wrong type is rare: only then is
     the table wrapped in Fields, whose error names the line, the entry and the key."""
     if isinstance(item, dict):
-        url, path, filename, hash_text, upload_time = (item.get(k) for k in _ARTIFACT_STRINGS)
-        size = item.get("size")
-        strings = (url, path, filename, hash_text, upload_time)
-        if all(v is None or type(v) is str for v in strings) and (
-            size is None or type(size) is int
+        get = item.get
+        url, path, filename = get("url"), get("path"), get("filename")
+        hash_text, size, upload_time = get("hash"), get("size"), get("upload-time")
+        if (
+            type(url) in _TEXT
+            and type(path) in _TEXT
+            and type(filename) in _TEXT
+            and type(hash_text) in _TEXT
+            and type(upload_time) in _TEXT
+            and type(size) in _NUMBER
         ):
             return url, path, filename, hash_text, size, upload_time
     where = f"{table.where} '{key}'" + (f" entry {number}" if key == "wheels" else "")

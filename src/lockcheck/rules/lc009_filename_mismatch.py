@@ -47,6 +47,8 @@ def check(lock: Lockfile, ctx: RuleContext) -> Iterator[Finding]:
             name = artifact.filename
             if not name or (kind is not SourceKind.REGISTRY and not filenames.is_wheel(name)):
                 continue
+            if filenames.plainly_names(name, package.name, package.version):
+                continue  # nearly every file of a lock: no version to parse
             found = filenames.readings(name)
             if not found or filenames.names(name, package.name, package.version):
                 continue
