@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
 from pathlib import Path
 
 from lockcheck.config import Settings
@@ -19,7 +18,7 @@ def report_for(
     # The inline locks of the rule tests hold entries nothing requires (no real tool writes
     # that): LC204 is tested on real fixtures in tests/rules/test_lc204.py, so it is off.
     chosen = settings or Settings()
-    chosen = replace(chosen, ignore=(*chosen.ignore, "LC204"))
+    chosen = chosen._replace(ignore=(*chosen.ignore, "LC204"))
     return run([target], lambda _p: chosen)
 
 

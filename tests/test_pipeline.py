@@ -10,7 +10,6 @@ from __future__ import annotations
 import ast
 import datetime as dt
 from collections.abc import Sequence
-from dataclasses import replace
 from pathlib import Path
 from typing import get_type_hints
 
@@ -265,4 +264,4 @@ def test_in_tree_waiver_notes_count_what_was_waived(tmp_path: Path) -> None:
     book.settle(finding()._replace(message="n"), TODAY)
     (note,) = book.notes()
     assert "waived 2 findings" in note.message
-    assert not WaiverBook(replace(book.settings, in_tree=False)).notes()
+    assert not WaiverBook(book.settings._replace(in_tree=False)).notes()

@@ -9,7 +9,6 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Sequence
-from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
@@ -78,11 +77,11 @@ class SettingsResolver:
         if config not in self._loaded:
             base = Settings()
             if config is not None:
-                base = replace(load_settings(config), in_tree=config != self._explicit)
+                base = load_settings(config)._replace(in_tree=config != self._explicit)
             settings = self._overrides.apply(base)
             if base.in_tree:
                 without = self._overrides.apply(Settings())
-                settings = replace(settings, notes=in_tree_notes(base, settings, without))
+                settings = settings._replace(notes=in_tree_notes(base, settings, without))
             self._loaded[config] = settings
         return self._loaded[config]
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field, replace
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any, NamedTuple
@@ -44,8 +43,7 @@ _WAIVER_KEYS = {"code", "package", "path", "reason", "expires"}
 _PRIVATE_KEYS = {"packages", "index"}
 
 
-@dataclass(frozen=True)
-class Waiver:
+class Waiver(NamedTuple):
     code: str
     reason: str
     expires: dt.date
@@ -58,8 +56,7 @@ class Waiver:
         return today > self.expires
 
 
-@dataclass(frozen=True)
-class Settings:
+class Settings(NamedTuple):
     select: tuple[str, ...] = ("ALL",)
     ignore: tuple[str, ...] = ()
     fail_on: Severity = Severity.ERROR
@@ -68,7 +65,7 @@ class Settings:
     allowed_hosts: tuple[str, ...] | None = None
     # Hosts any index may serve its files from (LC107), beside the ones it is known to use.
     artifact_hosts: tuple[str, ...] = ()
-    severity: Mapping[str, Severity] = field(default_factory=lambda: MappingProxyType({}))
+    severity: Mapping[str, Severity] = MappingProxyType({})  # read-only: one can be shared
     private_packages: tuple[str, ...] = ()
     private_index: str | None = None
     # LC401: names the team really uses that look like a popular project's (normalised).
@@ -113,7 +110,7 @@ class Overrides(NamedTuple):
         if self.index_url is not None:
             changes["index_url"] = self.index_url
             changes["index_url_by_user"] = True
-        return replace(settings, **changes)
+        return settings._replace(**changes)
 
 
 def find_config(start: Path) -> Path | None:
@@ -267,7 +264,7 @@ def _settings_from_table(
         raise bad("waiver-max-days", f"must be at most {MAX_WAIVER_DAYS} days (ten years)")
     changes["waiver_max_days"] = max_days
     changes["waivers"] = _waivers(table.get("waiver", []), text, path, prefix, today, max_days)
-    return replace(settings, **changes)
+    return settings._replace(**changes)
 
 
 def _rule_key(key: str) -> str:
