@@ -160,7 +160,7 @@ def verify(args: argparse.Namespace, work: Path, lc: str, py: str) -> Figures:
             print(f"    pip-audit {PEERS_HINT}")
     else:
         print("  pip-audit comparison skipped: --offline-only, or the default index is unreachable")
-    for mode in ("json", "project-json-only", "simple-json", "simple-html"):
+    for mode in ("json", "mirror", "project-json-only", "simple-json", "simple-html"):
         with local_server() as server:
             index = FakeIndex(server, mode=mode)
             index.add_from_uv_lock(BIG / "uv.lock")

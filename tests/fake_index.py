@@ -7,10 +7,11 @@
         ... IndexClient().fetch([ReleaseKey(index.url, "demo", "1.0")]) ...
         assert index.count("/pypi/demo/json") == 1
 
-Modes: ``json`` (per-version and project JSON pages, and the Simple API), ``project-json-only``
-(every per-version page 404s, as on some mirrors), ``simple-json`` (no JSON API; the Simple
-API answers PEP 691 JSON to clients that ask for it, HTML otherwise) and ``simple-html``
-(PEP 503 HTML only). Faults are injected per path (``/pypi/demo/json``), per project
+Modes: ``json`` (per-version and project JSON pages, and the Simple API), ``mirror`` (every
+per-version page 404s, as on some mirrors; project pages and the Simple API in JSON),
+``project-json-only`` (the JSON API's project pages, and a Simple API in HTML only),
+``simple-json`` (no JSON API; the Simple API answers PEP 691 JSON to clients that ask for
+it, HTML otherwise) and ``simple-html`` (PEP 503 HTML only). Faults are injected per path (``/pypi/demo/json``), per project
 (``demo``: every page of it) or for everything (``*``). Every request is recorded.
 
 Beside it: ``RawServer`` (a socket that resets or truncates every connection) and
@@ -42,7 +43,7 @@ from werkzeug import Request, Response
 from lockcheck.model import normalize_name
 from lockcheck.tomlcompat import toml_module
 
-MODES = ("json", "project-json-only", "simple-json", "simple-html")
+MODES = ("json", "mirror", "project-json-only", "simple-json", "simple-html")
 SIMPLE_JSON = "application/vnd.pypi.simple.v1+json"
 DEFAULT_UPLOAD_TIME = "2026-01-02T03:04:05.678901Z"
 
@@ -336,7 +337,7 @@ class FakeIndex:
             return _not_found()
         if route.kind == "project-json":
             return _json(self._project_json(key, releases))
-        if self.mode == "project-json-only" or route.version not in releases:
+        if self.mode in ("mirror", "project-json-only") or route.version not in releases:
             return _not_found()
         return _json(self._version_json(key, route.version, releases[route.version]))
 
@@ -391,7 +392,7 @@ class FakeIndex:
     ) -> Response:
         files = [f for version in releases.values() for f in version]
         wants_json = SIMPLE_JSON in request.headers.get("Accept", "")
-        if self.mode != "simple-html" and wants_json:
+        if self.mode not in ("simple-html", "project-json-only") and wants_json:
             page = {
                 "meta": {"api-version": "1.1"},
                 "name": key,

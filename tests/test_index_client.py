@@ -117,9 +117,10 @@ def fetch_one(index_client: IndexClient, url: str, name: str, version: str) -> R
     ("mode", "api", "requests"),
     [
         ("json", "json-version", 1),
-        ("project-json-only", "json-project", 2),
-        ("simple-json", "simple", 3),
-        ("simple-html", "simple", 3),
+        ("mirror", "simple", 2),  # the per-version 404, then the Simple API's JSON
+        ("project-json-only", "json-project", 3),  # ... its HTML has no upload times
+        ("simple-json", "simple", 2),
+        ("simple-html", "simple", 3),  # the version page, the Simple API, the project page
     ],
 )
 def test_each_api_gives_the_release_files(
@@ -176,7 +177,7 @@ def test_missing_version_pages_are_remembered(server: HTTPServer) -> None:
     results = index_client.fetch(keys)
     assert all(r.status is FOUND and r.api == "json-project" for r in results.values())
     assert index.count(prefix="/pypi/") == 21  # one per-version 404, then project pages
-    assert index.count(prefix="/simple/") == 0
+    assert index.count(prefix="/simple/") == 1  # its HTML has no upload times: asked once
     # ... and across calls on the same client
     index.reset_log()
     index.add_file("late", "1.0", "late-1.0-py3-none-any.whl")
@@ -222,8 +223,32 @@ def test_several_versions_of_a_project_take_one_request(server: HTTPServer) -> N
     keys = [ReleaseKey(index.url, "demo", v) for v in ("1.0", "2.0", "3.0")]
     results = client().fetch(keys)
     assert [results[k].status for k in keys] == [FOUND, FOUND, NO_VERSION]
-    assert [results[k].api for k in keys] == ["json-project"] * 3
-    assert index.paths() == ["/pypi/demo/json"]
+    assert [results[k].api for k in keys] == ["simple"] * 3
+    assert index.paths() == ["/simple/demo/"]  # in JSON, with upload times: all it takes
+
+
+def test_simple_api_in_json_is_preferred_to_project_pages(server: HTTPServer) -> None:
+    # A mirror without per-version pages: its Simple API's JSON carries what verification
+    # needs in a fraction of a project page's bytes; the project pages are never asked.
+    index = FakeIndex(server, "mirror")
+    keys = [ReleaseKey(index.url, f"pkg{i}", "1.0") for i in range(20)]
+    for key in keys:
+        index.add_file(key.name, "1.0", f"{key.name}-1.0-py3-none-any.whl", size=10)
+    results = client().fetch(keys)
+    assert all(r.status is FOUND and r.api == "simple" for r in results.values())
+    assert all(f.upload_time and f.size == 10 for r in results.values() for f in r.files)
+    assert index.count(prefix="/pypi/") == 1  # the one per-version probe
+    assert index.count(prefix="/simple/") == 20
+
+
+def test_simple_api_without_upload_times_falls_back_to_the_project_page(
+    server: HTTPServer,
+) -> None:
+    index = FakeIndex(server, "mirror")
+    index.add_file("demo", "1.0", WHEEL, upload_time=None)
+    release = fetch_one(client(), index.url, "demo", "1.0")
+    assert release.status is FOUND and release.api == "json-project"
+    assert index.paths() == ["/pypi/demo/1.0/json", "/simple/demo/", "/pypi/demo/json"]
 
 
 def test_project_page_with_many_versions_is_reduced_to_the_asked_one(server: HTTPServer) -> None:
@@ -267,7 +292,8 @@ def test_no_version_and_no_project(server: HTTPServer, mode: str) -> None:
 def test_missing_project_is_asked_of_the_simple_api_before_giving_up(server: HTTPServer) -> None:
     index = demo_index(server, "json")
     fetch_one(client(), index.url, "ghost", "1.0")
-    assert index.paths() == ["/pypi/ghost/1.0/json", "/pypi/ghost/json", "/simple/ghost/"]
+    # The Simple API's 404 is as definitive as the project page's, and lighter.
+    assert index.paths() == ["/pypi/ghost/1.0/json", "/simple/ghost/"]
 
 
 def test_non_normalised_redirect_is_followed(server: HTTPServer) -> None:
@@ -330,13 +356,13 @@ def test_requests_made_counts_every_request_sent(server: HTTPServer) -> None:
     index_client = client(retries=3)
     assert index_client.requests_made == 0
     keys = [ReleaseKey(index.url, "demo", "1.0"), ReleaseKey(index.url, "demo", "2.0")]
-    index_client.fetch(keys[:1])  # a per-version 404, then the project page
-    assert index_client.requests_made == index.count() == 2
+    index_client.fetch(keys[:1])  # a per-version 404, the Simple API, the project page
+    assert index_client.requests_made == index.count() == 3
     index.fail("/pypi/demo/json", 503, times=2)  # retries count too
     index_client.fetch(keys[1:])
-    assert index_client.requests_made == index.count() == 5
-    index_client.fetch(keys[1:])  # no cache: asked again, counted on
     assert index_client.requests_made == index.count() == 6
+    index_client.fetch(keys[1:])  # no cache: asked again, counted on
+    assert index_client.requests_made == index.count() == 7
 
 
 def test_server_errors_forever_fail(server: HTTPServer) -> None:

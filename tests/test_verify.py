@@ -211,7 +211,9 @@ def test_yanked_release_is_lc304_with_reason(server: HTTPServer) -> None:
     assert result.exit_code == 0  # a warning does not fail the default --fail-on error
 
 
-@pytest.mark.parametrize("mode", ["json", "project-json-only", "simple-json", "simple-html"])
+@pytest.mark.parametrize(
+    "mode", ["json", "mirror", "project-json-only", "simple-json", "simple-html"]
+)
 def test_missing_version_and_project(server: HTTPServer, mode: str, write: Writer) -> None:
     index = FakeIndex(server, mode=mode)
     index.add_file("six", "1.16.0", "six-1.16.0-py2.py3-none-any.whl")

@@ -1,8 +1,10 @@
 """The package index protocol: the JSON API and the Simple API, over ``http.Transport``.
 
-Per index it speaks the JSON API (per-version pages, else project pages) and falls back to
-the Simple API (PEP 691 JSON or PEP 503 HTML) when an index has no JSON API. What works is
-learnt once per index and remembered. Only a definitive 404 says "not published";
+Per index it asks the smallest page that says everything verification needs (hashes,
+yanked and why, size, upload time): a JSON API per-version page; else the Simple API's
+JSON form (PEP 691, with PEP 700's upload times), a fraction of the project JSON page's
+bytes; else the JSON API's project page; else the Simple API as it is (PEP 503 HTML). What
+works is learnt once per index and remembered. Only a definitive 404 says "not published";
 everything else that goes wrong, after retries, is a failed lookup, which is never a pass.
 It neither reads nor writes the cache: ``cache_first.CacheFirstIndex`` alone does.
 """
@@ -53,6 +55,9 @@ class _IndexState:
     simple_base: str
     json_api: bool | None = None  # None: not known yet
     version_pages: bool | None = None  # do per-version JSON pages exist?
+    # Does the Simple API answer in JSON with upload times (PEP 691 + 700)? False: it
+    # answers in HTML or without them, and the JSON API's project pages come first.
+    simple_complete: bool | None = None
     # Single-version lookups go one at a time until the index's API is known, so that a
     # mirror without per-version pages costs one wasted request, not one per package.
     probing: bool = True
@@ -171,37 +176,39 @@ class IndexClient:
     async def _resolve(
         self, lookups: _Lookups, state: _IndexState, name: str, versions: list[str]
     ) -> dict[str, tuple[LookupStatus, ReleaseFiles | None, _Api]]:
-        """The protocol: JSON per-version page, JSON project page, then the Simple API."""
+        """The protocol: JSON per-version page, Simple API in JSON, JSON project page,
+        then the Simple API as it answers."""
         base = state.json_base
-        if base is not None and state.json_api is not False:
-            tried_version_page = False
-            if len(versions) == 1 and state.version_pages is not False:
-                tried_version_page = True
-                url = f"{base}/{name}/{quote(versions[0], safe='+!')}/json"
-                page = await self._json(
-                    lookups, url, lambda body: json_version_page(body, versions[0])
-                )
-                if page is not None:
-                    state.json_api = state.version_pages = True
-                    return {versions[0]: (LookupStatus.FOUND, page, _Api.JSON_VERSION)}
-            url = f"{base}/{name}/json"
-            project = await self._json(lookups, url, lambda body: json_project_page(body, versions))
-            if project is not None:
-                state.json_api = True
-                published = project.get(versions[0])
-                if (
-                    tried_version_page
-                    and state.version_pages is None
-                    and published is not None
-                    and published.version == versions[0]
-                ):
-                    # The release exists, its own page does not: this index has none.
-                    state.version_pages = False
-                return _outcomes(versions, project, _Api.JSON_PROJECT)
-        simple = await self._simple(lookups, state, name, versions)
+        json_api = base is not None and state.json_api is not False
+        tried_version_page = False
+        if json_api and len(versions) == 1 and state.version_pages is not False:
+            tried_version_page = True
+            url = f"{base}/{name}/{quote(versions[0], safe='+!')}/json"
+            page = await self._json(lookups, url, lambda body: json_version_page(body, versions[0]))
+            if page is not None:
+                state.json_api = state.version_pages = True
+                return {versions[0]: (LookupStatus.FOUND, page, _Api.JSON_VERSION)}
+        simple: dict[str, ReleaseFiles] | None = None
+        if state.simple_complete is not False or not json_api:
+            simple, complete = await self._simple(lookups, state, name, versions)
+            if simple is None:
+                return dict.fromkeys(versions, (LookupStatus.NO_PROJECT, None, _Api.SIMPLE))
+            if tried_version_page and state.version_pages is None:
+                _learn_version_pages(state, simple, versions[0])
+            if complete or not json_api:
+                return _outcomes(versions, simple, _Api.SIMPLE)
+        url = f"{base}/{name}/json"
+        project = await self._json(lookups, url, lambda body: json_project_page(body, versions))
+        if project is not None:
+            state.json_api = True
+            if tried_version_page and state.version_pages is None:
+                _learn_version_pages(state, project, versions[0])
+            return _outcomes(versions, project, _Api.JSON_PROJECT)
         if simple is None:
-            return dict.fromkeys(versions, (LookupStatus.NO_PROJECT, None, _Api.SIMPLE))
-        if base is not None and state.json_api is None:
+            simple, _ = await self._simple(lookups, state, name, versions)
+            if simple is None:
+                return dict.fromkeys(versions, (LookupStatus.NO_PROJECT, None, _Api.SIMPLE))
+        if state.json_api is None:
             state.json_api = False  # the project is there, the JSON API is not
         return _outcomes(versions, simple, _Api.SIMPLE)
 
@@ -237,13 +244,15 @@ class IndexClient:
     async def _exists(self, lookups: _Lookups, state: _IndexState, name: str) -> LookupStatus:
         name = normalize_name(name)
         try:
-            if state.json_base is not None and state.json_api is not False:
+            json_first = state.json_base is not None and state.json_api is not False
+            if json_first and not state.simple_complete:  # a known JSON Simple API is lighter
                 url = f"{state.json_base}/{name}/json"
                 page = await self._json(lookups, url, lambda body: json_project_page(body, ()))
                 if page is not None:
                     state.json_api = True
                     return LookupStatus.FOUND
-            if await self._simple(lookups, state, name, ()) is None:
+            found, _ = await self._simple(lookups, state, name, ())
+            if found is None:
                 return LookupStatus.NO_PROJECT
         except FetchError:
             return LookupStatus.FAILED
@@ -275,14 +284,24 @@ class IndexClient:
 
     async def _simple(
         self, lookups: _Lookups, state: _IndexState, name: str, versions: list[str] | tuple[()]
-    ) -> dict[str, ReleaseFiles] | None:
+    ) -> tuple[dict[str, ReleaseFiles] | None, bool]:
+        """The project's Simple API page (None: 404), and whether it says all that the JSON
+        API would: JSON with an upload time on every file asked for. What it says of one
+        page is remembered for the index."""
         url = f"{state.simple_base}/{name}/"
         page = await self._get(lookups, url, _SIMPLE_ACCEPT)
         if page is None:
-            return None
-        return _reduce(
+            return None, False
+        found = _reduce(
             lambda: simple_page(page.body, page.content_type, page.url, name, versions), url
         )
+        files = [f for release in found.values() for f in release.files]
+        if not files:
+            return found, False  # nothing to learn from: the version is not there
+        complete = all(f.upload_time is not None for f in files)
+        if state.simple_complete is None:
+            state.simple_complete = complete
+        return found, complete
 
     async def _get(self, lookups: _Lookups, url: str, accept: str) -> Page | None:
         return await self._http.get(lookups.session, url, accept)
@@ -296,6 +315,13 @@ def json_api_base(index_url: str) -> str | None:
     if not path.lower().endswith("/simple"):
         return None
     return urlunsplit(parts._replace(path=path[: -len("/simple")] + "/pypi", query="", fragment=""))
+
+
+def _learn_version_pages(state: _IndexState, found: dict[str, ReleaseFiles], version: str) -> None:
+    """The release exists, its own JSON page did not: this index has none."""
+    published = found.get(version)
+    if published is not None and published.version == version:
+        state.version_pages = False
 
 
 def _outcomes(
