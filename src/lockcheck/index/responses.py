@@ -10,6 +10,7 @@ never a pass.
 from __future__ import annotations
 
 import codecs
+import functools
 import json
 import re
 from collections.abc import Collection, Iterable, Mapping
@@ -200,7 +201,12 @@ def simple_json_page(
         api_version = _optional_str(_object(meta, "'meta'"), "api-version", "'meta'")
         if api_version is not None and api_version.split(".")[0] != "1":
             raise ResponseError(f"unsupported Simple API version {api_version!r}")
-    files = (_simple_json_file(entry, page_url) for entry in _list(page.get("files"), "'files'"))
+    wanted = _wanted(versions)
+    files = (
+        _simple_json_file(item, page_url)
+        for item in (_object(e, "a file entry") for e in _list(page.get("files"), "'files'"))
+        if _may_be_wanted(_required_str(item, "filename", "a file entry"), wanted)
+    )
     return _group_by_version(files, name, versions)
 
 
@@ -243,7 +249,12 @@ def simple_html_page(
     except AssertionError as error:  # how html.parser reports markup it cannot read
         raise ResponseError(f"malformed HTML: {error}") from None
     base = urljoin(page_url, parser.base_href) if parser.base_href else page_url
-    files = (_html_file(href, yanked, base) for href, yanked in parser.anchors)
+    wanted = _wanted(versions)
+    files = (
+        _html_file(href, yanked, base)
+        for href, yanked in parser.anchors
+        if _may_be_wanted(unquote(href.split("#", 1)[0].rsplit("/", 1)[-1].strip()), wanted)
+    )
     return _group_by_version(files, name, versions)
 
 
@@ -284,15 +295,41 @@ def _html_file(href: str, yanked: str | None, base: str) -> PublishedFile:
     )
 
 
-def _group_by_version(
-    files: Iterable[PublishedFile], name: str, versions: Collection[str]
-) -> dict[str, ReleaseFiles]:
-    """Keep the files of the requested versions, found by parsing each filename."""
+def _wanted(versions: Collection[str]) -> dict[Version, list[str]]:
+    """The requested versions by value (``1.7`` is ``1.7.0``), each with its spellings."""
     wanted: dict[Version, list[str]] = {}
     for requested in versions:
         parsed = _version(requested)
         if parsed is not None:
             wanted.setdefault(parsed, []).append(requested)
+    return wanted
+
+
+def _may_be_wanted(filename: str, wanted: Mapping[Version, object]) -> bool:
+    """False when the file is surely of another version: the part of its name that
+    ``file_version`` would read as the version (a wheel's second field, the end of a
+    ``.tar.gz``/``.zip`` name) is a valid version not asked for. A project page lists
+    every file ever published (100,000 on a large one): only the few that may be wanted
+    are taken apart in full. Anything else (legacy names) goes the full way."""
+    if filename.endswith(".whl"):
+        parts = filename[: -len(".whl")].split("-")
+        if len(parts) not in (5, 6):
+            return True
+        text = parts[1]
+    elif filename.endswith((".tar.gz", ".zip")):
+        stem = filename[: -len(".tar.gz")] if filename.endswith(".tar.gz") else filename[:-4]
+        text = stem.rpartition("-")[2]
+    else:
+        return True
+    version = _cached_version(text)
+    return version is None or version in wanted
+
+
+def _group_by_version(
+    files: Iterable[PublishedFile], name: str, versions: Collection[str]
+) -> dict[str, ReleaseFiles]:
+    """Keep the files of the requested versions, found by parsing each filename."""
+    wanted = _wanted(versions)
     grouped: dict[Version, list[PublishedFile]] = {}
     for published in files:
         version = file_version(published.filename, name)
@@ -382,6 +419,11 @@ def _version(text: str) -> Version | None:
         return Version(text)
     except InvalidVersion:
         return None
+
+
+# Per page the same few hundred version texts stand in thousands of file names. Bounded:
+# an index may send any number of distinct ones.
+_cached_version = functools.lru_cache(maxsize=4096)(_version)
 
 
 def _object(value: object, what: str) -> dict[str, Any]:
