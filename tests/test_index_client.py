@@ -30,6 +30,7 @@ from lockcheck.index.credentials import (
 )
 from lockcheck.index.http import HttpSettings
 from lockcheck.index.interface import LookupStatus, Release, ReleaseKey
+from lockcheck.index.metadata import NO_CORE_METADATA
 from lockcheck.index.responses import (
     ResponseError,
     file_version,
@@ -934,3 +935,21 @@ def test_any_json_gives_files_or_a_response_error(value: object) -> None:
 def test_any_html_gives_files_or_a_response_error(text: str) -> None:
     with contextlib.suppress(ResponseError):
         simple_html_page(text.encode(), "http://idx.example.test/simple/demo/", "demo", ["1.0"])
+
+
+def test_metadata_lookup_reuses_what_the_release_lookup_learnt(server: HTTPServer) -> None:
+    # A mirror without per-version pages whose Simple API names no core metadata: LC203's
+    # lookup asks nothing more (before: a per-version 404 and the page again, per release).
+    index = FakeIndex(server, "mirror")
+    keys = [ReleaseKey(index.url, f"pkg{i}", "1.0") for i in range(5)]
+    for key in keys:
+        index.add_file(key.name, "1.0", f"{key.name}-1.0-py3-none-any.whl")
+    index_client = client()
+    index_client.fetch(keys)
+    index.reset_log()
+    found = index_client.fetch_metadata(keys)
+    assert index.paths() == []
+    assert {m.error for m in found.values()} == {NO_CORE_METADATA}
+    # A fresh client knows nothing yet, and asks.
+    assert client().fetch_metadata(keys[:1])[keys[0]].error == NO_CORE_METADATA
+    assert index.paths() == ["/pypi/pkg0/1.0/json", "/simple/pkg0/"]

@@ -22,7 +22,7 @@ from urllib.parse import quote, urlsplit, urlunsplit
 from lockcheck.index.credentials import CredentialStore
 from lockcheck.index.http import FetchError, HttpSettings, Page, Session, Transport
 from lockcheck.index.interface import LookupStatus, ProgressFn, Release, ReleaseKey
-from lockcheck.index.metadata import CoreMetadata, release_metadata
+from lockcheck.index.metadata import NO_CORE_METADATA, CoreMetadata, release_metadata
 from lockcheck.index.metadata import Page as MetadataPage
 from lockcheck.index.responses import (
     ReleaseFiles,
@@ -81,6 +81,9 @@ class IndexClient:
         settings = settings or HttpSettings()
         self._http = Transport(settings, CredentialStore(keyring=settings.keyring))
         self._indexes: dict[str, _IndexState] = {}
+        # (index, project) whose Simple API page, fetched in this run, names no core
+        # metadata (PEP 658) for any file: LC203's lookup need not fetch it again to see.
+        self._without_metadata: set[tuple[str, str]] = set()
 
     @property
     def requests_made(self) -> int:
@@ -224,6 +227,11 @@ class IndexClient:
                 try:
                     state = self._state(index)
                     json_base = state.json_base if state.json_api is not False else None
+                    if state.version_pages is False:
+                        json_base = None  # requires_dist is on the per-version page only
+                    known = (index, normalize_name(key.name))
+                    if json_base is None and known in self._without_metadata:
+                        return CoreMetadata(key, None, NO_CORE_METADATA)
                     return await release_metadata(get, json_base, key)
                 except FetchError as error:
                     return CoreMetadata(key, None, str(error))
@@ -292,6 +300,8 @@ class IndexClient:
         page = await self._get(lookups, url, _SIMPLE_ACCEPT)
         if page is None:
             return None, False
+        if b"core-metadata" not in page.body and b"dist-info-metadata" not in page.body:
+            self._without_metadata.add((state.simple_base, name))
         found = _reduce(
             lambda: simple_page(page.body, page.content_type, page.url, name, versions), url
         )

@@ -25,6 +25,7 @@ from lockcheck.index.interface import ReleaseKey
 JSON_ACCEPT = "application/json"
 SIMPLE_ACCEPT = "application/vnd.pypi.simple.v1+json, text/html;q=0.1"
 _STRONG = ("sha256", "sha384", "sha512")
+NO_CORE_METADATA = "the index publishes no core metadata for this release"
 
 
 class CoreMetadata(NamedTuple):
@@ -104,7 +105,7 @@ async def release_metadata(get: Getter, json_base: str | None, key: ReleaseKey) 
         if filename.endswith(".whl") and filenames.names(filename, name, version)
     ]
     if not candidates:
-        return CoreMetadata(key, None, "the index publishes no core metadata for this release")
+        return CoreMetadata(key, None, NO_CORE_METADATA)
     url, hashes = candidates[0]
     found = await get(url + ".metadata", "*/*")
     if found is None:
