@@ -150,6 +150,17 @@ def test_simple_json_and_html_are_told_apart_by_content_type(server: HTTPServer)
     assert simple[0].headers["accept"] == "application/vnd.pypi.simple.v1+json, text/html;q=0.1"
 
 
+def projects(
+    server: HTTPServer, mode: str, count: int, tail: str = "-py3-none-any.whl", **file: int
+) -> tuple[FakeIndex, list[ReleaseKey]]:
+    """An index of ``count`` projects pkgN, each with one file of version 1.0."""
+    index = FakeIndex(server, mode)
+    keys = [ReleaseKey(index.url, f"pkg{i}", "1.0") for i in range(count)]
+    for key in keys:
+        index.add_file(key.name, "1.0", f"{key.name}-1.0{tail}", **file)
+    return index, keys
+
+
 def test_real_uv_lock_served_and_verified(server: HTTPServer) -> None:
     index = FakeIndex(server, "json")
     added = index.add_from_uv_lock(FIXTURES / "projects/small-app/uv.lock")
@@ -170,10 +181,7 @@ def test_real_uv_lock_served_and_verified(server: HTTPServer) -> None:
 
 
 def test_missing_version_pages_are_remembered(server: HTTPServer) -> None:
-    index = FakeIndex(server, "project-json-only")
-    keys = [ReleaseKey(index.url, f"pkg{i}", "1.0") for i in range(20)]
-    for key in keys:
-        index.add_file(key.name, "1.0", f"{key.name}-1.0-py3-none-any.whl")
+    index, keys = projects(server, "project-json-only", 20)
     index_client = client()
     results = index_client.fetch(keys)
     assert all(r.status is FOUND and r.api == "json-project" for r in results.values())
@@ -187,10 +195,7 @@ def test_missing_version_pages_are_remembered(server: HTTPServer) -> None:
 
 
 def test_index_without_json_api_is_remembered_as_simple(server: HTTPServer) -> None:
-    index = FakeIndex(server, "simple-html")
-    keys = [ReleaseKey(index.url, f"pkg{i}", "1.0") for i in range(10)]
-    for key in keys:
-        index.add_file(key.name, "1.0", f"{key.name}-1.0.tar.gz")
+    index, keys = projects(server, "simple-html", 10, ".tar.gz")
     results = client().fetch(keys)
     assert all(r.status is FOUND and r.api == "simple" for r in results.values())
     assert index.count(prefix="/pypi/") == 2  # the probe only
@@ -231,10 +236,7 @@ def test_several_versions_of_a_project_take_one_request(server: HTTPServer) -> N
 def test_simple_api_in_json_is_preferred_to_project_pages(server: HTTPServer) -> None:
     # A mirror without per-version pages: its Simple API's JSON carries what verification
     # needs in a fraction of a project page's bytes; the project pages are never asked.
-    index = FakeIndex(server, "mirror")
-    keys = [ReleaseKey(index.url, f"pkg{i}", "1.0") for i in range(20)]
-    for key in keys:
-        index.add_file(key.name, "1.0", f"{key.name}-1.0-py3-none-any.whl", size=10)
+    index, keys = projects(server, "mirror", 20, size=10)
     results = client().fetch(keys)
     assert all(r.status is FOUND and r.api == "simple" for r in results.values())
     assert all(f.upload_time and f.size == 10 for r in results.values() for f in r.files)
@@ -644,10 +646,7 @@ def test_user_agent_names_lockcheck_and_its_version(server: HTTPServer) -> None:
 
 
 def test_concurrency_is_bounded_by_jobs(server: HTTPServer) -> None:
-    index = FakeIndex(server, "json")
-    keys = [ReleaseKey(index.url, f"pkg{i}", "1.0") for i in range(12)]
-    for key in keys:
-        index.add_file(key.name, "1.0", f"{key.name}-1.0.tar.gz")
+    index, keys = projects(server, "json", 12, ".tar.gz")
     index.delay("*", 0.05)  # long enough for requests to overlap
     results = client(jobs=3).fetch(keys)
     assert all(r.status is FOUND for r in results.values())
@@ -940,10 +939,7 @@ def test_any_html_gives_files_or_a_response_error(text: str) -> None:
 def test_metadata_lookup_reuses_what_the_release_lookup_learnt(server: HTTPServer) -> None:
     # A mirror without per-version pages whose Simple API names no core metadata: LC203's
     # lookup asks nothing more (before: a per-version 404 and the page again, per release).
-    index = FakeIndex(server, "mirror")
-    keys = [ReleaseKey(index.url, f"pkg{i}", "1.0") for i in range(5)]
-    for key in keys:
-        index.add_file(key.name, "1.0", f"{key.name}-1.0-py3-none-any.whl")
+    index, keys = projects(server, "mirror", 5)
     index_client = client()
     index_client.fetch(keys)
     index.reset_log()
