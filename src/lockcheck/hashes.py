@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import operator
 import re
-from collections.abc import Iterable
+from collections.abc import Sequence
 
 from lockcheck.model import Hash, LockedPackage
 
@@ -68,17 +69,29 @@ def problems(hashes: tuple[Hash, ...]) -> list[tuple[Hash, str]]:
     return found
 
 
-def all_plain_sha256(packages: Iterable[LockedPackage]) -> bool:
+def all_plain_sha256(packages: Sequence[LockedPackage]) -> bool:
     """Whether every hash of these packages is a lower-case sha256 digest, as every current
-    tool writes them: one pass and one regex for a whole lock, so the hash rules need not
-    look at each hash of the common lock at all."""
-    digests = []
-    for package in packages:
-        for h in package.all_hashes:
-            if h.algorithm != "sha256" or len(h.digest) != 64:
-                return False
-            digests.append(h.digest)
-    return not digests or LOWER_HEX.fullmatch("".join(digests)) is not None
+    tool writes them: checked for a whole lock at once (C-level passes and one regex), so
+    the hash rules need not look at each hash of the common lock. The answer for the last
+    lock asked about is kept: LC003 and LC004 both ask."""
+    if _last_plain and _last_plain[0][0] is packages:
+        return _last_plain[0][1]
+    every = [h for package in packages for h in package.all_hashes]
+    joined = "\n".join(map(_DIGEST, every))
+    # 64 hex digits a line, and as many lines as hashes (a digest holding a newline
+    # would make more).
+    plain = not every or (
+        set(map(_ALGORITHM, every)) == {"sha256"}
+        and len(joined) == 65 * len(every) - 1
+        and _PLAIN_DIGESTS.fullmatch(joined + "\n") is not None
+    )
+    _last_plain[:] = [(packages, plain)]
+    return plain
+
+
+_ALGORITHM, _DIGEST = operator.itemgetter(0), operator.itemgetter(1)
+_PLAIN_DIGESTS = re.compile(r"(?:[0-9a-f]{64}\n)*")
+_last_plain: list[tuple[Sequence[LockedPackage], bool]] = []
 
 
 def all_lower_case(hashes: tuple[Hash, ...]) -> bool:

@@ -184,6 +184,7 @@ class Compared:
         self._limit = limit
         self.min_length = min_length
         self._by_length: dict[int, list[str]] | None = None  # built on first need
+        self._names: frozenset[str] | None = None  # the compared names, for intersections
         # Per length: compared names by their front half, and by their back half.
         self._halves: dict[int, tuple[dict[str, list[str]], dict[str, list[str]]]] = {}
 
@@ -224,7 +225,10 @@ class Compared:
         """The most popular compared name ``name`` is one slip away from, if any."""
         if len(name) < self.min_length:
             return None
-        candidates = {other for other in _undone(name) if other in self}
+        if self._names is None:
+            first = itertools.islice(self._rank, self._limit)
+            self._names = frozenset(n for n in first if len(n) >= self.min_length)
+        candidates = _undone(name) & self._names  # one C-level pass, not a call per name
         candidates.update(self._one_longer(name))
         found = {}
         for candidate in candidates:
