@@ -9,6 +9,7 @@ never in the lock. LC201 needs the ``content_hash`` pdm would compute now.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import os
@@ -33,7 +34,13 @@ from lockcheck.model import (
 )
 from lockcheck.parsers.pyproject_roots import read_roots, stale_roots_note
 from lockcheck.parsers.requirement_text import parse_requirement
-from lockcheck.parsers.toml_document import Entry, Fields, TomlDocument, array_entries
+from lockcheck.parsers.toml_document import (
+    Entry,
+    Fields,
+    TomlDocument,
+    array_entries,
+    dotted_version,
+)
 
 # pdm 2.29 writes 4.5.1; pdm refuses a lock of another major or a newer minor version.
 NEWEST_VERSION = (4, 5)
@@ -140,14 +147,10 @@ def _platform_marker(platform: str) -> str:
 
 
 def _format_version(document: TomlDocument, metadata: Fields) -> FormatVersion:
-    value = metadata.string("lock_version", required=True) or ""
-    if not re.fullmatch(r"\d+(\.\d+)*", value):
-        raise metadata.error(f"lock_version {value!r} is not a version number")
-    numbers = tuple(int(n) for n in value.split("."))
-    line = document.find_line("lock_version", metadata.line or 1, None) or metadata.line
+    version, numbers = dotted_version(document, metadata, "lock_version", NEWEST_VERSION)
+    # pdm compares the major and minor only (4.5.1 is 4.5), and refuses another major.
     newer = numbers[0] != NEWEST_VERSION[0] or numbers[:2] > NEWEST_VERSION
-    shown = ".".join(map(str, NEWEST_VERSION))
-    return FormatVersion(value, Location(document.path, line), shown, newer)
+    return dataclasses.replace(version, is_newer=newer)
 
 
 def _package(document: TomlDocument, entry: Entry) -> LockedPackage:
