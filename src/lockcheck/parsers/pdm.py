@@ -29,10 +29,9 @@ from lockcheck.model import (
     Note,
     Source,
     SourceKind,
-    made_from,
     normalize_name,
 )
-from lockcheck.parsers.pyproject_roots import read_roots, stale_roots_note
+from lockcheck.parsers.pyproject_roots import lock_roots
 from lockcheck.parsers.requirement_text import parse_requirement
 from lockcheck.parsers.toml_document import (
     Entry,
@@ -70,9 +69,7 @@ def parse(path: str) -> Lockfile:
     manifests: list[ManifestState] = []
     notes: list[Note] = []
     _content_hash_state(document, metadata, manifests, notes)
-    roots, roots_note = read_roots(path, "pdm.lock")
-    if roots is not None and not made_from(tuple(manifests)):
-        roots_note = stale_roots_note(path, "pdm.lock")
+    roots, roots_note = lock_roots(path, "pdm.lock", tuple(manifests))
     if roots_note is not None:
         notes.append(roots_note)
     return Lockfile(

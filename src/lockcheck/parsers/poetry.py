@@ -29,11 +29,10 @@ from lockcheck.model import (
     Note,
     Source,
     SourceKind,
-    made_from,
     normalize_name,
     registry_indexes,
 )
-from lockcheck.parsers.pyproject_roots import read_roots, stale_roots_note
+from lockcheck.parsers.pyproject_roots import lock_roots
 from lockcheck.parsers.requirement_text import parse_requirement
 from lockcheck.parsers.toml_document import (
     Entry,
@@ -71,9 +70,7 @@ def parse(path: str) -> Lockfile:
     # `poetry check --lock` judges 1.x locks by the same content-hash (the oracle test).
     state = _content_hash_state(document, metadata)
     manifests = [state] if state is not None else []
-    roots, roots_note = read_roots(path, "poetry.lock")
-    if roots is not None and not made_from(tuple(manifests)):
-        roots_note = stale_roots_note(path, "poetry.lock")
+    roots, roots_note = lock_roots(path, "poetry.lock", tuple(manifests))
     if roots_note is not None:
         notes = (*notes, roots_note)
     return Lockfile(
