@@ -31,6 +31,7 @@ from lockcheck.model import (
     SourceKind,
     normalize_name,
 )
+from lockcheck.parsers.metadata_table import read_metadata_lock
 from lockcheck.parsers.pyproject_roots import lock_roots
 from lockcheck.parsers.requirement_text import parse_requirement
 from lockcheck.parsers.toml_document import (
@@ -47,12 +48,7 @@ _ARCHIVE = (".whl", ".zip", ".tar.gz", ".tgz", ".tar.bz2", ".tar.xz", ".tar")
 
 
 def parse(path: str) -> Lockfile:
-    document = TomlDocument.read(path)
-    root = Fields(document.data, path, None, "pdm.lock")
-    metadata = root.table_at("metadata")
-    if metadata is None:
-        raise root.error("missing required table [metadata]")
-    metadata.line = document.find_line("[metadata]", 1, None)
+    document, root, metadata = read_metadata_lock(path, "pdm.lock")
     version = _format_version(document, metadata)
     # Cross-platform locks: which platforms and Pythons the lock was resolved for.
     targets = tuple(

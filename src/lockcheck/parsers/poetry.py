@@ -32,6 +32,7 @@ from lockcheck.model import (
     normalize_name,
     registry_indexes,
 )
+from lockcheck.parsers.metadata_table import read_metadata_lock
 from lockcheck.parsers.pyproject_roots import lock_roots
 from lockcheck.parsers.requirement_text import parse_requirement
 from lockcheck.parsers.toml_document import (
@@ -53,12 +54,7 @@ _PROJECT_KEYS = ("requires-python", "dependencies", "optional-dependencies")
 
 
 def parse(path: str) -> Lockfile:
-    document = TomlDocument.read(path)
-    root = Fields(document.data, path, None, "poetry.lock")
-    metadata = root.table_at("metadata")
-    if metadata is None:
-        raise root.error("missing required table [metadata]")
-    metadata.line = document.find_line("[metadata]", 1, None)
+    document, root, metadata = read_metadata_lock(path, "poetry.lock")
     version, numbers = dotted_version(document, metadata, "lock-version", NEWEST_VERSION)
     entries = array_entries(document, root, "package")
     legacy_files = metadata.table_at("files") if numbers < (2, 0) else None
