@@ -9,7 +9,8 @@ the cache cannot answer. The client itself never sees the cache.
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
+from typing import Protocol, TypeVar, runtime_checkable
 
 from lockcheck.index.cache import ReleaseCache
 from lockcheck.index.credentials import split_credentials
@@ -21,16 +22,22 @@ from lockcheck.index.interface import (
     Release,
     ReleaseKey,
 )
-from lockcheck.index.metadata import (
-    CoreMetadata,
-    MetadataSource,
-    read_metadata,
-    store_metadata,
-)
+from lockcheck.index.metadata import CoreMetadata, MetadataSource
 
 # Published digests never change, but yanked status can: an older cached answer is asked
 # again (the design's hour).
 MAX_CACHE_AGE = 3600.0
+
+_T = TypeVar("_T")
+
+
+@runtime_checkable
+class MetadataCache(Protocol):
+    """What metadata lookups need from a cache (``ReleaseCache`` is one)."""
+
+    def get_metadata(self, key: ReleaseKey) -> tuple[str, ...] | None: ...
+
+    def put_metadata(self, key: ReleaseKey, requires: tuple[str, ...]) -> None: ...
 
 
 class CacheFirstIndex:
@@ -90,13 +97,13 @@ class CacheFirstIndex:
         """Core metadata never changes once published: the cache first, then the index,
         and what the index said is kept."""
         unique = list(dict.fromkeys(keys))
-        found = read_metadata(self._cache, unique)
+        found = _read_metadata(self._cache, unique)
         missing = [k for k in unique if k not in found]
         client = self._http() if missing else None
         if isinstance(client, MetadataSource):
             fetched = client.fetch_metadata(missing)
             for item in fetched.values():
-                store_metadata(self._cache, item)
+                _store_metadata(self._cache, item)
             found.update(fetched)
         return {k: found.get(k, CoreMetadata(k, None, "not looked up")) for k in unique}
 
@@ -106,8 +113,7 @@ class CacheFirstIndex:
     def _settle(self, release: Release, stale_age: float | None) -> Release:
         """Store what is worth storing; fail closed when a stale entry could not be renewed."""
         if release.status is LookupStatus.FOUND:
-            with contextlib.suppress(Exception):  # caching is best effort
-                self._cache.put(release)
+            _write(self._cache.put, release)
         if release.status is LookupStatus.FAILED and stale_age is not None:
             note = (
                 f"the cached entry is {stale_age / 60:.0f} min old, too old to trust for "
@@ -131,16 +137,47 @@ def read_cached(
     older ones. The cache only saves time: one that fails reads as empty."""
     fresh: dict[ReleaseKey, Release] = {}
     stale: dict[ReleaseKey, float] = {}
-    for key in keys:
-        try:
-            hit = cache.get(key)
-        except Exception:  # a broken cache must not fail a run
-            hit = None
-        if hit is None or hit[0].status is not LookupStatus.FOUND:
+    for key, (release, age) in _read_each(cache.get, keys).items():
+        if release.status is not LookupStatus.FOUND:
             continue
-        release, age = hit
         if age < max_age:
             fresh[key] = release._replace(key=key, from_cache=True)
         else:
             stale[key] = age
     return fresh, stale
+
+
+def _read_metadata(cache: object, keys: Sequence[ReleaseKey]) -> dict[ReleaseKey, CoreMetadata]:
+    """The cached metadata of ``keys``; a cache without metadata (or failing) reads as empty."""
+    if not isinstance(cache, MetadataCache):
+        return {}
+    found = _read_each(cache.get_metadata, keys)
+    return {key: CoreMetadata(key, requires, source="cache") for key, requires in found.items()}
+
+
+def _store_metadata(cache: object, found: CoreMetadata) -> None:
+    if found.requires is None or found.source == "cache" or not isinstance(cache, MetadataCache):
+        return
+    _write(cache.put_metadata, found.key, found.requires)
+
+
+def _read_each(
+    get: Callable[[ReleaseKey], _T | None], keys: Iterable[ReleaseKey]
+) -> dict[ReleaseKey, _T]:
+    """What the cache holds for each key. The cache only saves time: a read that fails is
+    a miss, never a failed run."""
+    found: dict[ReleaseKey, _T] = {}
+    for key in keys:
+        try:
+            value = get(key)
+        except Exception:
+            continue
+        if value is not None:
+            found[key] = value
+    return found
+
+
+def _write(put: Callable[..., None], *args: object) -> None:
+    """One cache write; caching is best effort, so a failing write is dropped."""
+    with contextlib.suppress(Exception):
+        put(*args)

@@ -49,39 +49,6 @@ Getter = Callable[[str, str], Awaitable[Page | None]]
 
 
 @runtime_checkable
-class MetadataCache(Protocol):
-    """What metadata lookups need from a cache (``ReleaseCache`` is one)."""
-
-    def get_metadata(self, key: ReleaseKey) -> tuple[str, ...] | None: ...
-
-    def put_metadata(self, key: ReleaseKey, requires: tuple[str, ...]) -> None: ...
-
-
-def read_metadata(cache: object, keys: Sequence[ReleaseKey]) -> dict[ReleaseKey, CoreMetadata]:
-    """The cached metadata of ``keys``; a cache without metadata (or failing) reads as empty."""
-    if not isinstance(cache, MetadataCache):
-        return {}
-    found: dict[ReleaseKey, CoreMetadata] = {}
-    for key in keys:
-        try:
-            requires = cache.get_metadata(key)
-        except Exception:  # a broken cache must not fail a run
-            requires = None
-        if requires is not None:
-            found[key] = CoreMetadata(key, requires, source="cache")
-    return found
-
-
-def store_metadata(cache: object, found: CoreMetadata) -> None:
-    if found.requires is None or found.source == "cache" or not isinstance(cache, MetadataCache):
-        return
-    try:
-        cache.put_metadata(found.key, found.requires)
-    except Exception:  # caching is best effort
-        return
-
-
-@runtime_checkable
 class MetadataSource(Protocol):
     """An index that can also fetch core metadata (the HTTP client, the cache-first one)."""
 

@@ -9,6 +9,7 @@ never in the lock. LC201 needs the ``content_hash`` pdm would compute now.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import os
@@ -28,12 +29,18 @@ from lockcheck.model import (
     Note,
     Source,
     SourceKind,
-    made_from,
     normalize_name,
 )
-from lockcheck.parsers.pyproject_roots import read_roots, stale_roots_note
+from lockcheck.parsers.metadata_table import read_metadata_lock
+from lockcheck.parsers.pyproject_roots import lock_roots
 from lockcheck.parsers.requirement_text import parse_requirement
-from lockcheck.parsers.toml_document import Entry, Fields, TomlDocument, array_entries
+from lockcheck.parsers.toml_document import (
+    Entry,
+    Fields,
+    TomlDocument,
+    array_entries,
+    dotted_version,
+)
 
 # pdm 2.29 writes 4.5.1; pdm refuses a lock of another major or a newer minor version.
 NEWEST_VERSION = (4, 5)
@@ -41,12 +48,7 @@ _ARCHIVE = (".whl", ".zip", ".tar.gz", ".tgz", ".tar.bz2", ".tar.xz", ".tar")
 
 
 def parse(path: str) -> Lockfile:
-    document = TomlDocument.read(path)
-    root = Fields(document.data, path, None, "pdm.lock")
-    metadata = root.table_at("metadata")
-    if metadata is None:
-        raise root.error("missing required table [metadata]")
-    metadata.line = document.find_line("[metadata]", 1, None)
+    document, root, metadata = read_metadata_lock(path, "pdm.lock")
     version = _format_version(document, metadata)
     # Cross-platform locks: which platforms and Pythons the lock was resolved for.
     targets = tuple(
@@ -63,9 +65,7 @@ def parse(path: str) -> Lockfile:
     manifests: list[ManifestState] = []
     notes: list[Note] = []
     _content_hash_state(document, metadata, manifests, notes)
-    roots, roots_note = read_roots(path, "pdm.lock")
-    if roots is not None and not made_from(tuple(manifests)):
-        roots_note = stale_roots_note(path, "pdm.lock")
+    roots, roots_note = lock_roots(path, "pdm.lock", tuple(manifests))
     if roots_note is not None:
         notes.append(roots_note)
     return Lockfile(
@@ -140,14 +140,10 @@ def _platform_marker(platform: str) -> str:
 
 
 def _format_version(document: TomlDocument, metadata: Fields) -> FormatVersion:
-    value = metadata.string("lock_version", required=True) or ""
-    if not re.fullmatch(r"\d+(\.\d+)*", value):
-        raise metadata.error(f"lock_version {value!r} is not a version number")
-    numbers = tuple(int(n) for n in value.split("."))
-    line = document.find_line("lock_version", metadata.line or 1, None) or metadata.line
+    version, numbers = dotted_version(document, metadata, "lock_version", NEWEST_VERSION)
+    # pdm compares the major and minor only (4.5.1 is 4.5), and refuses another major.
     newer = numbers[0] != NEWEST_VERSION[0] or numbers[:2] > NEWEST_VERSION
-    shown = ".".join(map(str, NEWEST_VERSION))
-    return FormatVersion(value, Location(document.path, line), shown, newer)
+    return dataclasses.replace(version, is_newer=newer)
 
 
 def _package(document: TomlDocument, entry: Entry) -> LockedPackage:

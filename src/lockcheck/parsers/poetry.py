@@ -28,11 +28,11 @@ from lockcheck.model import (
     Note,
     Source,
     SourceKind,
-    made_from,
     normalize_name,
     registry_indexes,
 )
-from lockcheck.parsers.pyproject_roots import read_roots, stale_roots_note
+from lockcheck.parsers.metadata_table import read_metadata_lock
+from lockcheck.parsers.pyproject_roots import lock_roots
 from lockcheck.parsers.requirement_text import parse_requirement
 from lockcheck.parsers.toml_document import (
     Entry,
@@ -53,12 +53,7 @@ _PROJECT_KEYS = ("requires-python", "dependencies", "optional-dependencies")
 
 
 def parse(path: str) -> Lockfile:
-    document = TomlDocument.read(path)
-    root = Fields(document.data, path, None, "poetry.lock")
-    metadata = root.table_at("metadata")
-    if metadata is None:
-        raise root.error("missing required table [metadata]")
-    metadata.line = document.find_line("[metadata]", 1, None)
+    document, root, metadata = read_metadata_lock(path, "poetry.lock")
     version, numbers = dotted_version(document, metadata, "lock-version", NEWEST_VERSION)
     entries = array_entries(document, root, "package")
     legacy_files = metadata.table_at("files") if numbers < (2, 0) else None
@@ -70,9 +65,7 @@ def parse(path: str) -> Lockfile:
     # `poetry check --lock` judges 1.x locks by the same content-hash (the oracle test).
     state = _content_hash_state(document, metadata)
     manifests = [state] if state is not None else []
-    roots, roots_note = read_roots(path, "poetry.lock")
-    if roots is not None and not made_from(tuple(manifests)):
-        roots_note = stale_roots_note(path, "poetry.lock")
+    roots, roots_note = lock_roots(path, "poetry.lock", tuple(manifests))
     if roots_note is not None:
         notes = (*notes, roots_note)
     return Lockfile(

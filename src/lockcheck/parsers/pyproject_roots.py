@@ -14,7 +14,15 @@ from collections.abc import Iterator
 from typing import Any
 
 from lockcheck.errors import LockfileError
-from lockcheck.model import Dependency, Location, Note, Roots, normalize_name
+from lockcheck.model import (
+    Dependency,
+    Location,
+    ManifestState,
+    Note,
+    Roots,
+    made_from,
+    normalize_name,
+)
 from lockcheck.parsers.requirement_text import parse_requirement
 from lockcheck.parsers.toml_document import TomlDocument
 
@@ -50,7 +58,20 @@ def read_roots(lock_path: str, tool: str) -> tuple[Roots | None, Note | None]:
     return Roots(tuple(requires), names, unnamed), None
 
 
-def stale_roots_note(lock_path: str, tool: str) -> Note:
+def lock_roots(
+    lock_path: str, tool: str, manifests: tuple[ManifestState, ...]
+) -> tuple[Roots | None, Note | None]:
+    """The roots of a lock that records none, or None and why not.
+
+    They are the lock's only if it was made from that pyproject.toml (its content hash).
+    """
+    roots, note = read_roots(lock_path, tool)
+    if roots is not None and not made_from(manifests):
+        note = _stale_roots_note(lock_path, tool)
+    return roots, note
+
+
+def _stale_roots_note(lock_path: str, tool: str) -> Note:
     return Note(
         Location(lock_path, None),
         f"LC204 not checked: {tool} was not made from the pyproject.toml beside it (by its "

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import fnmatch
 import os
+from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
@@ -120,16 +121,20 @@ def manifest_states(
         if single and python and isinstance(declared_python, str):
             # A lone project's requires-python is the lock's (a workspace's is the
             # intersection of its members', which uv may rewrite: not compared).
-            recorded_keys, recorded_shown = _with_python(recorded_keys, recorded_shown, python)
-            current_keys, current_shown = _with_python(current_keys, current_shown, declared_python)
+            recorded_keys, recorded_shown = _with_key(
+                recorded_keys, recorded_shown, python_key, REQUIRES_PYTHON_KEY, python
+            )
+            current_keys, current_shown = _with_key(
+                current_keys, current_shown, python_key, REQUIRES_PYTHON_KEY, declared_python
+            )
         declared_version = _static_version(document.data["project"])
         if declared_version is not None and package.version is not None:
             # uv takes a lock whose project version is not pyproject's as stale.
-            recorded_keys, recorded_shown = _with_version(
-                recorded_keys, recorded_shown, package.version
+            recorded_keys, recorded_shown = _with_key(
+                recorded_keys, recorded_shown, version_key, VERSION_KEY, package.version
             )
-            current_keys, current_shown = _with_version(
-                current_keys, current_shown, declared_version
+            current_keys, current_shown = _with_key(
+                current_keys, current_shown, version_key, VERSION_KEY, declared_version
             )
         states.append(
             ManifestState(
@@ -216,13 +221,18 @@ def _groups_only(
     )
 
 
-def _with_python(
-    found: tuple[str, ...], shown: dict[str, str], python: str
+def _with_key(
+    found: tuple[str, ...],
+    shown: dict[str, str],
+    key_of: Callable[[str], str | None],
+    label: str,
+    value: str,
 ) -> tuple[tuple[str, ...], dict[str, str]]:
-    key = python_key(python)
+    """The keys and labels with one more compared value (requires-python, the version)."""
+    key = key_of(value)
     if key is None:
         return found, shown
-    return tuple(sorted((*found, key))), {**shown, key: f"{REQUIRES_PYTHON_KEY} ; {python}"}
+    return tuple(sorted((*found, key))), {**shown, key: f"{label} ; {value}"}
 
 
 def _static_version(project: dict[str, Any]) -> str | None:
@@ -231,15 +241,6 @@ def _static_version(project: dict[str, Any]) -> str | None:
         return None
     version = project.get("version")
     return version if isinstance(version, str) else None
-
-
-def _with_version(
-    found: tuple[str, ...], shown: dict[str, str], version: str
-) -> tuple[tuple[str, ...], dict[str, str]]:
-    key = version_key(version)
-    if key is None:
-        return found, shown
-    return tuple(sorted((*found, key))), {**shown, key: f"{VERSION_KEY} ; {version}"}
 
 
 def _enclosing_workspace(directory: str) -> str | None:

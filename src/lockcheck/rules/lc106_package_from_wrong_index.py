@@ -27,12 +27,12 @@ flags `acme-billing` locked with `source = { registry = "https://index.example/s
 
 from __future__ import annotations
 
-import fnmatch
 from collections.abc import Iterator
 
 from lockcheck.findings import Finding, Severity
 from lockcheck.model import LockedPackage, Lockfile, LockFormat, SourceKind, UrlRole
 from lockcheck.rules.base import RuleContext, define
+from lockcheck.rules.private_names import private_packages
 from lockcheck.urls import redact, same_index
 
 
@@ -41,9 +41,7 @@ def check(lock: Lockfile, ctx: RuleContext) -> Iterator[Finding]:
     private = ctx.settings.private_index
     if not patterns or not private:
         return
-    for package in lock.packages:
-        if package.is_project or not any(fnmatch.fnmatchcase(package.name, p) for p in patterns):
-            continue
+    for package in private_packages(lock, patterns):
         where = _other_index(lock, package, private)
         if where:
             yield RULE.finding(

@@ -28,7 +28,6 @@ be asked about 25 packages (certifi, idna, ...): HTTP 503 after 4 attempts`.
 
 from __future__ import annotations
 
-import fnmatch
 from collections.abc import Iterator
 
 from lockcheck.findings import Finding, Severity
@@ -36,6 +35,7 @@ from lockcheck.index.snapshot import LookupStatus, Release
 from lockcheck.index.verification import check_hashes, checked_packages
 from lockcheck.model import LockedPackage, Lockfile
 from lockcheck.rules.base import RuleContext, define
+from lockcheck.rules.private_names import private_packages
 from lockcheck.urls import redact
 
 
@@ -91,9 +91,7 @@ def _unasked_private_names(lock: Lockfile, ctx: RuleContext) -> Iterator[Finding
     snapshot, patterns = ctx.index, ctx.settings.private_packages
     if snapshot is None or not patterns:
         return
-    for package in lock.packages:
-        if package.is_project or not any(fnmatch.fnmatchcase(package.name, p) for p in patterns):
-            continue
+    for package in private_packages(lock, patterns):
         if snapshot.public_names.get(package.name) is LookupStatus.FAILED:
             yield RULE.finding(
                 package.location,

@@ -26,13 +26,13 @@ and `acme-billing` exists on the public index.
 
 from __future__ import annotations
 
-import fnmatch
 from collections.abc import Iterator
 
 from lockcheck.findings import Finding, Severity
 from lockcheck.index.snapshot import LookupStatus
 from lockcheck.model import Lockfile
 from lockcheck.rules.base import RuleContext, define
+from lockcheck.rules.private_names import private_packages
 from lockcheck.urls import redact
 
 
@@ -41,9 +41,7 @@ def check(lock: Lockfile, ctx: RuleContext) -> Iterator[Finding]:
     patterns = ctx.settings.private_packages
     if snapshot is None or not patterns:
         return
-    for package in lock.packages:
-        if package.is_project or not any(fnmatch.fnmatchcase(package.name, p) for p in patterns):
-            continue
+    for package in private_packages(lock, patterns):
         if snapshot.public_names.get(package.name) is LookupStatus.FOUND:
             yield RULE.finding(
                 package.location,

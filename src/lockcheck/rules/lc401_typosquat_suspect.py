@@ -52,13 +52,13 @@ reqeusts==2.32.3 --hash=sha256:...
 
 from __future__ import annotations
 
-import fnmatch
 from collections.abc import Iterator
 
 from lockcheck import typosquat
 from lockcheck.findings import Finding, Severity
 from lockcheck.model import Lockfile, SourceKind
 from lockcheck.rules.base import RuleContext, define
+from lockcheck.rules.private_names import is_private
 
 
 def check(lock: Lockfile, ctx: RuleContext) -> Iterator[Finding]:
@@ -67,7 +67,7 @@ def check(lock: Lockfile, ctx: RuleContext) -> Iterator[Finding]:
     for package in lock.packages:
         if package.is_project or package.source.kind is not SourceKind.REGISTRY:
             continue
-        if any(fnmatch.fnmatchcase(package.name, pattern) for pattern in private):
+        if is_private(package.name, private):
             continue
         found = typosquat.suspect(package.name, allowed)
         if found is None:
