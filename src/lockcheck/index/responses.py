@@ -310,7 +310,11 @@ def _may_be_wanted(filename: str, wanted: Mapping[Version, object]) -> bool:
     ``file_version`` would read as the version (a wheel's second field, the end of a
     ``.tar.gz``/``.zip`` name) is a valid version not asked for. A project page lists
     every file ever published (100,000 on a large one): only the few that may be wanted
-    are taken apart in full. Anything else (legacy names) goes the full way."""
+    are taken apart in full. Anything else (legacy names) goes the full way. With no
+    version asked (does the project exist?) every file is read: a page that is malformed
+    anywhere then fails the lookup, as it always did."""
+    if not wanted:
+        return True
     if filename.endswith(".whl"):
         parts = filename[: -len(".whl")].split("-")
         if len(parts) not in (5, 6):

@@ -9,7 +9,6 @@ never in the lock. LC201 needs the ``content_hash`` pdm would compute now.
 
 from __future__ import annotations
 
-import dataclasses
 import hashlib
 import json
 import os
@@ -143,7 +142,7 @@ def _format_version(document: TomlDocument, metadata: Fields) -> FormatVersion:
     version, numbers = dotted_version(document, metadata, "lock_version", NEWEST_VERSION)
     # pdm compares the major and minor only (4.5.1 is 4.5), and refuses another major.
     newer = numbers[0] != NEWEST_VERSION[0] or numbers[:2] > NEWEST_VERSION
-    return dataclasses.replace(version, is_newer=newer)
+    return version._replace(is_newer=newer)
 
 
 def _package(document: TomlDocument, entry: Entry) -> LockedPackage:
