@@ -22,33 +22,6 @@ from werkzeug import Request, Response
 
 from fake_index import FakeIndex
 
-# What this machine may set that changes where --verify goes or what it trusts.
-AMBIENT = (
-    "PIP_CERT",
-    "PIP_CLIENT_CERT",
-    "PIP_PROXY",
-    "PIP_INDEX_URL",
-    "PIP_EXTRA_INDEX_URL",
-    "PIP_RETRIES",
-    "REQUESTS_CA_BUNDLE",
-    "SSL_CERT_FILE",
-    "SSL_CERT_DIR",
-    "UV_DEFAULT_INDEX",
-    "UV_INDEX_URL",
-    "UV_INDEX",
-    "UV_EXTRA_INDEX_URL",
-    "LOCKCHECK_TIMEOUT",
-    "LOCKCHECK_KEYRING_PROVIDER",
-    "HTTP_PROXY",
-    "HTTPS_PROXY",
-    "ALL_PROXY",
-    "NO_PROXY",
-    "http_proxy",
-    "https_proxy",
-    "all_proxy",
-    "no_proxy",
-)
-
 
 @dataclass(frozen=True)
 class Pki:

@@ -17,23 +17,20 @@ from pytest_httpserver import HTTPServer
 
 from conftest import Result, run_cli
 from fake_index import FakeIndex, fake_digest, local_server
-from support_tls import AMBIENT, LoginIndex
+from support_index_env import isolated_index_env  # noqa: F401 (fixtures)
+from support_tls import LoginIndex
 
 WHEEL = "acme_billing-1.0-py3-none-any.whl"
 USER, PASSWORD = "alice", "s3cret-from-the-vault"
 
 
+pytestmark = pytest.mark.usefixtures("isolated_index_env")
+
+
 @pytest.fixture(autouse=True)
-def _isolated(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    for variable in AMBIENT:
-        monkeypatch.delenv(variable, raising=False)
-    for variable in list(os.environ):
-        if variable.startswith(("UV_INDEX_", "POETRY_HTTP_BASIC_")):
-            monkeypatch.delenv(variable)
-    monkeypatch.setenv("PIP_CONFIG_FILE", "/dev/null")
+def _no_pip_retries(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    request.getfixturevalue("isolated_index_env")  # first: it removes the machine's PIP_RETRIES
     monkeypatch.setenv("PIP_RETRIES", "0")
-    monkeypatch.setenv("LOCKCHECK_CACHE_DIR", str(tmp_path / "cache"))
-    monkeypatch.setenv("NETRC", str(tmp_path / "no-netrc"))
 
 
 @pytest.fixture(scope="module")

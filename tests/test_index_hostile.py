@@ -25,18 +25,13 @@ from lockcheck.index.client import IndexClient
 from lockcheck.index.decoding import BoundedDecoder, DecodingError, TooLarge
 from lockcheck.index.http import HttpSettings
 from lockcheck.index.interface import LookupStatus, Release, ReleaseKey
+from support_index_env import isolated_index_env, quick_backoff  # noqa: F401 (fixtures)
 
 FOUND, FAILED = LookupStatus.FOUND, LookupStatus.FAILED
 MIB = 1024 * 1024
 
 
-@pytest.fixture(autouse=True)
-def _no_ambient_settings(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    monkeypatch.delenv("LOCKCHECK_TIMEOUT", raising=False)
-    monkeypatch.setenv("NETRC", str(tmp_path / "no-netrc"))
-    for proxy in ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "http_proxy", "https_proxy"):
-        monkeypatch.delenv(proxy, raising=False)
-    monkeypatch.setattr(http, "BACKOFF", 0.01)  # no test waits on the production backoff
+pytestmark = pytest.mark.usefixtures("isolated_index_env", "quick_backoff")
 
 
 def quick_client(**overrides: object) -> IndexClient:

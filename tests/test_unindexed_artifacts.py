@@ -13,6 +13,7 @@ from pytest_httpserver import HTTPServer
 
 from conftest import FIXTURES, run_cli
 from fake_index import FakeIndex, local_server
+from support_index_env import isolated_index_env, verify_timeout  # noqa: F401 (fixtures)
 
 PYLOCK = FIXTURES / "projects" / "vendor-wheels" / "pylock.toml"
 
@@ -23,11 +24,7 @@ def server() -> Iterator[HTTPServer]:
         yield server
 
 
-@pytest.fixture(autouse=True)
-def _isolated(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    monkeypatch.setenv("LOCKCHECK_CACHE_DIR", str(tmp_path / "cache"))
-    monkeypatch.setenv("NETRC", str(tmp_path / "no-netrc"))
-    monkeypatch.setenv("LOCKCHECK_TIMEOUT", "5")
+pytestmark = pytest.mark.usefixtures("isolated_index_env", "verify_timeout")
 
 
 def verify(path: Path, index: FakeIndex) -> dict:  # type: ignore[type-arg]

@@ -20,27 +20,15 @@ from pytest_httpserver import HTTPServer
 
 from conftest import FIXTURES, Result, run_cli
 from fake_index import FakeIndex, RawServer, closed_port_url, fake_digest
-from lockcheck.index import http
 from lockcheck.model import SourceKind
 from lockcheck.parsers import detect_format, parse_lockfile
+from support_index_env import isolated_index_env, quick_backoff, verify_timeout  # noqa: F401 (fixtures)
 
 PROJECTS = FIXTURES / "projects"
 Writer = Callable[..., Path]
 
 
-@pytest.fixture(autouse=True)
-def _isolated(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    monkeypatch.setenv("LOCKCHECK_CACHE_DIR", str(tmp_path / "cache"))
-    monkeypatch.setenv("NETRC", str(tmp_path / "no-netrc"))
-    monkeypatch.setenv("LOCKCHECK_TIMEOUT", "5")
-    monkeypatch.setattr(http, "BACKOFF", 0.01)  # no test waits on the production backoff
-    for variable in (
-        "PIP_INDEX_URL",
-        "UV_DEFAULT_INDEX",
-        "UV_INDEX_URL",
-        "LOCKCHECK_PUBLIC_INDEX_URL",
-    ):
-        monkeypatch.delenv(variable, raising=False)
+pytestmark = pytest.mark.usefixtures("isolated_index_env", "verify_timeout", "quick_backoff")
 
 
 def publish_project(index: FakeIndex, project: str) -> None:

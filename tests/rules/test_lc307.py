@@ -16,19 +16,14 @@ from lockcheck.config import Overrides
 from lockcheck.discover import discover
 from lockcheck.engine import run
 from lockcheck.findings import Report
-from lockcheck.index import http
 from lockcheck.index.client import IndexClient
 from lockcheck.index.http import HttpSettings
+from support_index_env import isolated_index_env, quick_backoff  # noqa: F401 (fixtures)
 
 WHEEL = "acme_billing-1.0-py3-none-any.whl"
 
 
-@pytest.fixture(autouse=True)
-def _isolated(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    monkeypatch.setenv("NETRC", str(tmp_path / "no-netrc"))
-    for variable in ("LOCKCHECK_TIMEOUT", "PIP_INDEX_URL", "UV_DEFAULT_INDEX", "UV_INDEX_URL"):
-        monkeypatch.delenv(variable, raising=False)
-    monkeypatch.setattr(http, "BACKOFF", 0.01)  # no test waits on the production backoff
+pytestmark = pytest.mark.usefixtures("isolated_index_env", "quick_backoff")
 
 
 def requirements(private: str) -> str:

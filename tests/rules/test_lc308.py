@@ -14,17 +14,13 @@ from conftest import FIXTURES, Result, run_cli
 from fake_index import FakeIndex
 from lockcheck.model import SourceKind
 from lockcheck.parsers import detect_format, parse_lockfile
+from support_index_env import isolated_index_env  # noqa: F401 (fixtures)
 
 PROJECTS = FIXTURES / "projects"
 FILE_URL = re.compile(r"https://files\.index\.test/packages/[0-9a-f]{2}/[0-9a-f]{2}/[0-9a-f]+/")
 
 
-@pytest.fixture(autouse=True)
-def _isolated(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    monkeypatch.setenv("LOCKCHECK_CACHE_DIR", str(tmp_path / "cache"))
-    monkeypatch.setenv("NETRC", str(tmp_path / "no-netrc"))
-    for variable in ("PIP_INDEX_URL", "UV_DEFAULT_INDEX", "UV_INDEX_URL", "LOCKCHECK_TIMEOUT"):
-        monkeypatch.delenv(variable, raising=False)
+pytestmark = pytest.mark.usefixtures("isolated_index_env")
 
 
 def served_copy(tmp_path: Path, project: str, name: str, index: FakeIndex) -> Path:

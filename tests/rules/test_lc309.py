@@ -22,6 +22,7 @@ from conftest import FIXTURES, Result, run_cli
 from fake_index import FakeIndex
 from lockcheck.model import SourceKind
 from lockcheck.parsers import detect_format, parse_lockfile
+from support_index_env import isolated_index_env  # noqa: F401 (fixtures)
 
 PROJECTS = FIXTURES / "projects"
 SDIST_LINE = re.compile(r"^.*\.(?:tar\.gz|zip)\b.*(?:\n|$)", re.M)
@@ -40,12 +41,7 @@ PROJECTS_WITH_LOCKS = [
 ]
 
 
-@pytest.fixture(autouse=True)
-def _isolated(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    monkeypatch.setenv("LOCKCHECK_CACHE_DIR", str(tmp_path / "cache"))
-    monkeypatch.setenv("NETRC", str(tmp_path / "no-netrc"))
-    for variable in ("PIP_INDEX_URL", "UV_DEFAULT_INDEX", "UV_INDEX_URL", "LOCKCHECK_TIMEOUT"):
-        monkeypatch.delenv(variable, raising=False)
+pytestmark = pytest.mark.usefixtures("isolated_index_env")
 
 
 def publish(index: FakeIndex, *locks: Path) -> dict[str, str]:
