@@ -13,8 +13,9 @@ API answers PEP 691 JSON to clients that ask for it, HTML otherwise) and ``simpl
 (PEP 503 HTML only). Faults are injected per path (``/pypi/demo/json``), per project
 (``demo``: every page of it) or for everything (``*``). Every request is recorded.
 
-Beside it: ``RawServer`` (a socket that resets or truncates every connection) and
-``closed_port_url`` (connection refused), for the transport failures HTTP servers cannot fake.
+Beside it: ``RawServer`` (a socket that resets or truncates every connection, on the
+``SocketServer`` scaffold) and ``closed_port_url`` (connection refused), for the transport
+failures HTTP servers cannot fake.
 """
 
 from __future__ import annotations
@@ -32,7 +33,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import unquote, urlsplit
 
 from packaging.version import InvalidVersion, Version
@@ -464,22 +465,19 @@ def _sort_key(version: str) -> tuple[int, Version | str]:
         return (0, version)
 
 
-class RawServer:
-    """A TCP server on 127.0.0.1 that breaks every connection, for transport errors.
+_Server = TypeVar("_Server", bound="SocketServer")
 
-    ``reset``: reads the request, then closes with SO_LINGER 0 (the client sees a reset).
-    ``truncate``: answers a Content-Length longer than the body it sends, then closes.
-    """
 
-    def __init__(self, behaviour: str = "reset") -> None:
-        if behaviour not in ("reset", "truncate"):
-            raise ValueError(behaviour)
-        self.behaviour = behaviour
-        self.connections = 0
+class SocketServer:
+    """A TCP server on a free port of 127.0.0.1 that hands each connection to ``handle``
+    (in its one accepting thread) until the ``with`` block ends. Subclasses decide what a
+    connection gets: what an HTTP server cannot be made to do."""
+
+    def __init__(self) -> None:
         self._socket = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         self._socket.bind(("127.0.0.1", 0))
         self._socket.listen(16)
-        self._socket.settimeout(0.1)
+        self._socket.settimeout(0.1)  # how soon the accepting thread sees the stop
         self.port = self._socket.getsockname()[1]
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._serve, daemon=True)
@@ -488,7 +486,7 @@ class RawServer:
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}/simple"
 
-    def __enter__(self) -> RawServer:
+    def __enter__(self: _Server) -> _Server:
         self._thread.start()
         return self
 
@@ -501,6 +499,7 @@ class RawServer:
         self._stop.set()
         self._thread.join()
         self._socket.close()
+        self.stopped()
 
     def _serve(self) -> None:
         while not self._stop.is_set():
@@ -508,15 +507,39 @@ class RawServer:
                 connection, _ = self._socket.accept()
             except TimeoutError:
                 continue
-            self.connections += 1
-            with connection:
-                _read_request(connection)
-                if self.behaviour == "truncate":
-                    head = b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
-                    connection.sendall(head + b'Content-Length: 1000\r\n\r\n{"info": ')
-                else:
-                    linger = struct.pack("ii", 1, 0)
-                    connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, linger)
+            self.handle(connection)
+
+    def handle(self, connection: socket.socket) -> None:
+        raise NotImplementedError
+
+    def stopped(self) -> None:
+        """Called last on leaving the ``with`` block (the stop event is set)."""
+
+
+class RawServer(SocketServer):
+    """A TCP server on 127.0.0.1 that breaks every connection, for transport errors.
+
+    ``reset``: reads the request, then closes with SO_LINGER 0 (the client sees a reset).
+    ``truncate``: answers a Content-Length longer than the body it sends, then closes.
+    """
+
+    def __init__(self, behaviour: str = "reset") -> None:
+        if behaviour not in ("reset", "truncate"):
+            raise ValueError(behaviour)
+        self.behaviour = behaviour
+        self.connections = 0
+        super().__init__()
+
+    def handle(self, connection: socket.socket) -> None:
+        self.connections += 1
+        with connection:
+            _read_request(connection)
+            if self.behaviour == "truncate":
+                head = b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
+                connection.sendall(head + b'Content-Length: 1000\r\n\r\n{"info": ')
+            else:
+                linger = struct.pack("ii", 1, 0)
+                connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, linger)
 
 
 def _read_request(connection: socket.socket) -> None:
