@@ -17,6 +17,7 @@ from lockcheck.findings import HashRecord, PackageRecord, Report
 from lockcheck.model import LockFormat, SourceKind
 from lockcheck.parsers import parse_lockfile
 from lockcheck.report import cyclonedx
+from support_index_env import isolated_index_env  # noqa: F401 (a fixture)
 
 pytest.importorskip("cyclonedx", reason="cyclonedx-python-lib is in the 'test' extra")
 from cyclonedx.schema import SchemaVersion
@@ -39,9 +40,8 @@ def properties(component: dict[str, Any], name: str) -> list[str]:
 
 
 @pytest.fixture
-def index(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[FakeIndex]:
-    monkeypatch.setenv("LOCKCHECK_CACHE_DIR", str(tmp_path / "cache"))
-    monkeypatch.setenv("NETRC", str(tmp_path / "no-netrc"))
+def index(request: pytest.FixtureRequest) -> Iterator[FakeIndex]:
+    request.getfixturevalue("isolated_index_env")  # --verify sees only this index
     with local_server() as server:
         yield FakeIndex(server)
 
