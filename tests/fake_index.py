@@ -40,7 +40,8 @@ from packaging.version import InvalidVersion, Version
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
-from lockcheck.model import normalize_name
+from lockcheck.model import Artifact, LockedPackage, SourceKind, normalize_name
+from lockcheck.parsers import detect_format, parse_lockfile
 from lockcheck.tomlcompat import toml_module
 
 MODES = ("json", "project-json-only", "simple-json", "simple-html")
@@ -161,6 +162,19 @@ class FakeIndex:
         self.add_release(name, version)
         self.projects[normalize_name(name)][version].append(entry)
         return entry
+
+    def add_locked(self, package: LockedPackage, artifact: Artifact) -> IndexFile:
+        """Publish a file as a lock records it (``locked_files``): its digests, size and
+        upload time, as the real index had them."""
+        assert package.version is not None and artifact.filename is not None
+        return self.add_file(
+            package.name,
+            package.version,
+            artifact.filename,
+            digests={h.algorithm: h.digest for h in artifact.hashes},
+            size=artifact.size,
+            upload_time=artifact.upload_time,
+        )
 
     def yank(self, name: str, version: str, reason: str = "") -> None:
         """Yank a whole release (every file of it)."""
@@ -427,6 +441,19 @@ class FakeIndex:
     def _simple_root(self) -> Response:
         links = "".join(f'<a href="{k}/">{k}</a>\n' for k in sorted(self.projects))
         return Response(f"<html><body>\n{links}</body></html>", 200, content_type="text/html")
+
+
+def locked_files(path: Path | str) -> Iterator[tuple[LockedPackage, Artifact]]:
+    """The files a lock has a hash for, of its registry packages, in the lock's order:
+    what an index publishes for the lock to verify (see ``FakeIndex.add_locked``)."""
+    fmt = detect_format(str(path))
+    assert fmt is not None, path
+    for package in parse_lockfile(str(path), fmt).packages:
+        if package.source.kind is not SourceKind.REGISTRY or package.version is None:
+            continue
+        for artifact in package.artifacts:
+            if artifact.filename and artifact.hashes:
+                yield package, artifact
 
 
 def fake_digest(filename: str) -> str:

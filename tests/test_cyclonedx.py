@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from conftest import FIXTURES, run_cli
-from fake_index import FakeIndex, fake_digest, local_server
+from fake_index import FakeIndex, fake_digest, local_server, locked_files
 from lockcheck.findings import HashRecord, PackageRecord, Report
 from lockcheck.model import LockFormat, SourceKind
 from lockcheck.parsers import parse_lockfile
@@ -158,17 +158,8 @@ def test_uv_lock_verified_against_its_recorded_index(index: FakeIndex, tmp_path:
     shutil.copytree(SMALL_APP, project)
     lock = project / "uv.lock"
     parsed = parse_lockfile(str(lock), LockFormat.UV)
-    for package in parsed.packages:
-        for artifact in package.artifacts:
-            if artifact.filename and artifact.hashes and package.version:
-                index.add_file(
-                    package.name,
-                    package.version,
-                    artifact.filename,
-                    digests={h.algorithm: h.digest for h in artifact.hashes},
-                    size=artifact.size,
-                    upload_time=artifact.upload_time,
-                )
+    for package, artifact in locked_files(lock):
+        index.add_locked(package, artifact)
     result = run_cli(
         "check",
         "--verify",

@@ -11,9 +11,7 @@ import pytest
 from pytest_httpserver import HTTPServer
 
 from conftest import FIXTURES, Result, run_cli
-from fake_index import FakeIndex
-from lockcheck.model import SourceKind
-from lockcheck.parsers import detect_format, parse_lockfile
+from fake_index import FakeIndex, locked_files
 from support_index_env import isolated_index_env  # noqa: F401 (fixtures)
 
 PROJECTS = FIXTURES / "projects"
@@ -31,21 +29,8 @@ def served_copy(tmp_path: Path, project: str, name: str, index: FakeIndex) -> Pa
     text = FILE_URL.sub(f"{index.base}/packages/", text)
     copy = tmp_path / name
     copy.write_text(text)
-    fmt = detect_format(str(copy))
-    assert fmt is not None
-    for package in parse_lockfile(str(copy), fmt).packages:
-        if package.source.kind is not SourceKind.REGISTRY or package.version is None:
-            continue
-        for artifact in package.artifacts:
-            if artifact.filename and artifact.hashes:
-                index.add_file(
-                    package.name,
-                    package.version,
-                    artifact.filename,
-                    digests={h.algorithm: h.digest for h in artifact.hashes},
-                    size=artifact.size,
-                    upload_time=artifact.upload_time,
-                )
+    for package, artifact in locked_files(copy):
+        index.add_locked(package, artifact)
     return copy
 
 

@@ -19,9 +19,8 @@ import pytest
 from pytest_httpserver import HTTPServer
 
 from conftest import FIXTURES, Result, run_cli
-from fake_index import FakeIndex
-from lockcheck.model import SourceKind
-from lockcheck.parsers import detect_format, parse_lockfile
+from fake_index import FakeIndex, IndexFile, locked_files
+from lockcheck.parsers import detect_format
 from support_index_env import isolated_index_env  # noqa: F401 (fixtures)
 
 PROJECTS = FIXTURES / "projects"
@@ -48,31 +47,17 @@ def publish(index: FakeIndex, *locks: Path) -> dict[str, str]:
     """Publish every file the locks name (as the real index had them); returns each
     published filename's sha256."""
     digests: dict[str, str] = {}
-    files: dict[str, Any] = {}
+    files: dict[str, IndexFile] = {}
     for path in locks:
-        fmt = detect_format(str(path))
-        assert fmt is not None
-        for package in parse_lockfile(str(path), fmt).packages:
-            if package.source.kind is not SourceKind.REGISTRY or package.version is None:
-                continue
-            for artifact in package.artifacts:
-                if not artifact.filename or not artifact.hashes:
-                    continue
-                if artifact.filename in files:  # poetry records no upload time; uv does
-                    files[artifact.filename].upload_time = (
-                        files[artifact.filename].upload_time or artifact.upload_time
-                    )
-                    continue
-                hashes = {h.algorithm: h.digest for h in artifact.hashes}
-                digests[artifact.filename] = hashes.get("sha256", "")
-                files[artifact.filename] = index.add_file(
-                    package.name,
-                    package.version,
-                    artifact.filename,
-                    digests=hashes,
-                    size=artifact.size,
-                    upload_time=artifact.upload_time,
+        for package, artifact in locked_files(path):
+            assert artifact.filename is not None
+            if artifact.filename in files:  # poetry records no upload time; uv does
+                files[artifact.filename].upload_time = (
+                    files[artifact.filename].upload_time or artifact.upload_time
                 )
+                continue
+            files[artifact.filename] = index.add_locked(package, artifact)
+            digests[artifact.filename] = files[artifact.filename].digests.get("sha256", "")
     return digests
 
 
