@@ -1,4 +1,5 @@
-"""One isolation for every test that reaches an index (--verify, LC307, the index client):
+"""One isolation for every test that reaches an index (--verify, LC307, the index client),
+and the --verify run they make:
 nothing from this machine changes where lockcheck goes, what it trusts or sends, or how long
 it waits. A module uses it with
 
@@ -17,6 +18,7 @@ from pathlib import Path
 
 import pytest
 
+from conftest import Result, run_cli
 from lockcheck.index import http
 
 # What this machine may set that changes where --verify goes or what it trusts.
@@ -83,3 +85,10 @@ def verify_timeout(isolated_index_env: None, monkeypatch: pytest.MonkeyPatch) ->
     """LOCKCHECK_TIMEOUT=5 (after ``isolated_index_env`` removed any): a --verify run that
     hangs fails in seconds."""
     monkeypatch.setenv("LOCKCHECK_TIMEOUT", "5")
+
+
+def run_verify(*args: str, select: str | None = "LC3") -> Result:
+    """``lockcheck check --verify`` in-process with a JSON report and no progress bar,
+    only the ``select``ed rules (None: all of them)."""
+    selected = ("--select", select) if select else ()
+    return run_cli("check", "--verify", "--no-progress", "--format", "json", *selected, *args)

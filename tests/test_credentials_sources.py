@@ -15,9 +15,12 @@ from pathlib import Path
 import pytest
 from pytest_httpserver import HTTPServer
 
-from conftest import Result, run_cli
+from conftest import Result
 from fake_index import FakeIndex, local_server
-from support_index_env import isolated_index_env  # noqa: F401 (fixtures)
+from support_index_env import (
+    isolated_index_env,  # noqa: F401 (a fixture)
+    run_verify,
+)
 from support_locks import ACME_REQUIREMENT, ACME_WHEEL, acme_poetry_lock, acme_uv_lock
 from support_tls import LoginIndex
 
@@ -55,9 +58,7 @@ def requirements(tmp_path: Path, index_url: str | None = None) -> Path:
 
 
 def verify(*args: str) -> Result:
-    return run_cli(
-        "check", "--verify", "--no-progress", "--format", "json", "--select", "LC3", *args
-    )
+    return run_verify(*args)
 
 
 # --- the keyring command ------------------------------------------------------------------

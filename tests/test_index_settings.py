@@ -10,9 +10,12 @@ from pathlib import Path
 import pytest
 from pytest_httpserver import HTTPServer
 
-from conftest import Result, run_cli
+from conftest import Result
 from fake_index import FakeIndex, fake_digest, local_server
-from support_index_env import isolated_index_env  # noqa: F401 (fixtures)
+from support_index_env import (
+    isolated_index_env,  # noqa: F401 (a fixture)
+    run_verify,
+)
 
 WHEEL = "acme_billing-1.0-py3-none-any.whl"
 
@@ -55,9 +58,7 @@ def exported(directory: Path) -> Path:
 
 
 def verify(lock: Path) -> Result:
-    return run_cli(
-        "check", "--verify", "--no-progress", "--format", "json", "--select", "LC3", str(lock)
-    )
+    return run_verify(str(lock))
 
 
 def test_without_the_extra_index_the_private_package_is_missing(

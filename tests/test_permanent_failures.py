@@ -11,10 +11,13 @@ from pathlib import Path
 import pytest
 from pytest_httpserver import HTTPServer
 
-from conftest import Result, run_cli
+from conftest import Result
 from fake_index import FakeIndex, closed_port_url, fake_digest, local_server
 from lockcheck.index import http
-from support_index_env import isolated_index_env  # noqa: F401 (fixtures)
+from support_index_env import (
+    isolated_index_env,  # noqa: F401 (a fixture)
+    run_verify,
+)
 
 NAMES = [f"pkg{i}" for i in range(25)]
 
@@ -46,7 +49,7 @@ def lock(tmp_path: Path, name: str = "requirements.txt", index_url: str | None =
 
 
 def verify(*args: str) -> Result:
-    return run_cli("check", "--verify", "--no-progress", "--format", "json", *args)
+    return run_verify(*args, select=None)
 
 
 @pytest.mark.parametrize(

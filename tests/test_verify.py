@@ -21,7 +21,7 @@ from pytest_httpserver import HTTPServer
 from conftest import FIXTURES, Result, run_cli
 from fake_index import FakeIndex, RawServer, closed_port_url, fake_digest, locked_files
 from lockcheck.parsers import detect_format
-from support_index_env import isolated_index_env, quick_backoff, verify_timeout  # noqa: F401 (fixtures)
+from support_index_env import isolated_index_env, quick_backoff, run_verify, verify_timeout  # noqa: F401 (fixtures)
 
 PROJECTS = FIXTURES / "projects"
 Writer = Callable[..., Path]
@@ -45,19 +45,7 @@ def publish_project(index: FakeIndex, project: str) -> None:
 
 def verify(*paths: Path | str, index: FakeIndex | str, extra: tuple[str, ...] = ()) -> Result:
     url = index if isinstance(index, str) else index.url
-    return run_cli(
-        "check",
-        "--verify",
-        "--no-progress",
-        "--format",
-        "json",
-        "--select",
-        "LC3",
-        "--index-url",
-        url,
-        *extra,
-        *map(str, paths),
-    )
+    return run_verify("--index-url", url, *extra, *map(str, paths))
 
 
 def lockfiles(project: str) -> list[Path]:

@@ -31,7 +31,7 @@ from support_graph_edits import (
     line_of,
     without_package,
 )
-from support_index_env import isolated_index_env, verify_timeout  # noqa: F401 (fixtures)
+from support_index_env import isolated_index_env, run_verify, verify_timeout  # noqa: F401 (fixtures)
 from support_metadata_index import MetadataIndex, metadata_from_uv_lock, metadata_text
 
 REAL_LOCKS = sorted(
@@ -157,18 +157,7 @@ def test_pdm_dependency_for_a_platform_the_targets_exclude(tmp_path: Path) -> No
 
 
 def verified(path: Path, index: MetadataIndex) -> dict[str, Any]:
-    result = run_cli(
-        "check",
-        "--verify",
-        "--no-progress",
-        "--format",
-        "json",
-        "--select",
-        "LC203",
-        "--index-url",
-        index.url,
-        str(path),
-    )
+    result = run_verify("--index-url", index.url, str(path), select="LC203")
     assert result.exit_code in (0, 1, 3), result.stdout + result.stderr  # 3: unverified
     return dict(json.loads(result.stdout))
 

@@ -10,9 +10,12 @@ from pathlib import Path
 import pytest
 from pytest_httpserver import HTTPServer
 
-from conftest import FIXTURES, Result, run_cli
+from conftest import FIXTURES, Result
 from fake_index import FakeIndex, locked_files
-from support_index_env import isolated_index_env  # noqa: F401 (fixtures)
+from support_index_env import (
+    isolated_index_env,  # noqa: F401 (a fixture)
+    run_verify,
+)
 
 PROJECTS = FIXTURES / "projects"
 FILE_URL = re.compile(r"https://files\.index\.test/packages/[0-9a-f]{2}/[0-9a-f]{2}/[0-9a-f]+/")
@@ -35,17 +38,7 @@ def served_copy(tmp_path: Path, project: str, name: str, index: FakeIndex) -> Pa
 
 
 def verify(path: Path, *extra: str) -> Result:
-    return run_cli(
-        "check",
-        "--verify",
-        "--no-progress",
-        "--format",
-        "json",
-        "--select",
-        "LC3",
-        *extra,
-        str(path),
-    )
+    return run_verify(*extra, str(path))
 
 
 CASES = [("small-app", "uv.lock"), ("small-app", "pylock.toml"), ("data-tool", "uv.lock")]

@@ -18,10 +18,13 @@ from typing import Any
 import pytest
 from pytest_httpserver import HTTPServer
 
-from conftest import FIXTURES, Result, run_cli
+from conftest import FIXTURES, Result
 from fake_index import FakeIndex, IndexFile, locked_files
 from lockcheck.parsers import detect_format
-from support_index_env import isolated_index_env  # noqa: F401 (fixtures)
+from support_index_env import (
+    isolated_index_env,  # noqa: F401 (a fixture)
+    run_verify,
+)
 
 PROJECTS = FIXTURES / "projects"
 SDIST_LINE = re.compile(r"^.*\.(?:tar\.gz|zip)\b.*(?:\n|$)", re.M)
@@ -70,19 +73,7 @@ def project_locks(project: str) -> list[Path]:
 
 
 def verify(*paths: Path, index: FakeIndex) -> Result:
-    return run_cli(
-        "check",
-        "--verify",
-        "--no-progress",
-        "--no-cache",
-        "--format",
-        "json",
-        "--select",
-        "LC309",
-        "--index-url",
-        index.url,
-        *map(str, paths),
-    )
+    return run_verify("--no-cache", "--index-url", index.url, *map(str, paths), select="LC309")
 
 
 def lc309(result: Result) -> list[dict[str, Any]]:
