@@ -25,6 +25,7 @@ import html
 import json
 import re
 import socket
+import ssl
 import struct
 import threading
 import time
@@ -50,10 +51,12 @@ DEFAULT_UPLOAD_TIME = "2026-01-02T03:04:05.678901Z"
 
 
 @contextmanager
-def local_server(host: str = "127.0.0.1") -> Iterator[HTTPServer]:
+def local_server(
+    host: str = "127.0.0.1", ssl_context: ssl.SSLContext | None = None
+) -> Iterator[HTTPServer]:
     """A threaded HTTP server on ``host`` and a free port (pytest's ``httpserver`` fixture
-    listens on "localhost", which may not be 127.0.0.1)."""
-    server = HTTPServer(host=host, port=0, threaded=True)
+    listens on "localhost", which may not be 127.0.0.1); HTTPS with ``ssl_context``."""
+    server = HTTPServer(host=host, port=0, ssl_context=ssl_context, threaded=True)
     server.start()
     try:
         yield server

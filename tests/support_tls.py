@@ -20,7 +20,7 @@ from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
-from fake_index import FakeIndex
+from fake_index import FakeIndex, local_server
 
 
 @dataclass(frozen=True)
@@ -123,13 +123,8 @@ def https_server(pki: Pki, *, client_certs: bool = False) -> Iterator[HTTPServer
     if client_certs:
         context.verify_mode = ssl.CERT_REQUIRED
         context.load_verify_locations(cafile=pki.ca)
-    server = HTTPServer(host="127.0.0.1", port=0, ssl_context=context, threaded=True)
-    server.start()
-    try:
+    with local_server(ssl_context=context) as server:
         yield server
-    finally:
-        server.clear()
-        server.stop()
 
 
 def https_index(server: HTTPServer) -> FakeIndex:
