@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -177,8 +178,9 @@ def test_uv_lock_cut_to_one_wheel_names_the_platforms(server: HTTPServer, tmp_pa
     )
 
 
-def cut_numpy(text: str) -> str:
-    """big/uv.lock with numpy 2.4.6 cut to one Linux x86_64 CPython 3.11 wheel."""
+def cut_numpy(text: str, keep: Callable[[str], bool] = lambda line: NUMPY_KEEP in line) -> str:
+    """big/uv.lock with numpy 2.4.6's files cut to those whose line ``keep`` accepts (by
+    default one Linux x86_64 CPython 3.11 wheel)."""
     lines = text.splitlines(keepends=True)
     start = next(
         i
@@ -189,7 +191,7 @@ def cut_numpy(text: str) -> str:
     kept = [
         line
         for line in lines[start:end]
-        if not (".whl" in line or "sdist = " in line) or NUMPY_KEEP in line
+        if not (".whl" in line or "sdist = " in line) or keep(line)
     ]
     return "".join(lines[:start] + kept + lines[end:])
 
@@ -230,21 +232,10 @@ def test_uv_environments_limit_what_is_judged(server: HTTPServer, tmp_path: Path
     hash for the macOS and Windows wheels."""
     index = FakeIndex(server)
     copy = served_copy(tmp_path, "big", "uv.lock", index)
-    text = (PROJECTS / "big" / "uv.lock").read_text()
-    lines = text.splitlines(keepends=True)
-    start = next(
-        i
-        for i, line in enumerate(lines)
-        if line.strip() == 'name = "numpy"' and lines[i + 1].strip() == 'version = "2.4.6"'
+    edited = cut_numpy(
+        (PROJECTS / "big" / "uv.lock").read_text(),
+        keep=lambda line: "linux" in line and "musllinux" not in line,
     )
-    end = next(i for i in range(start + 1, len(lines)) if lines[i].startswith("[[package]]"))
-    linux_only = [
-        line
-        for line in lines[start:end]
-        if not (".whl" in line or "sdist = " in line)
-        or ("linux" in line and "musllinux" not in line)
-    ]
-    edited = "".join(lines[:start] + linux_only + lines[end:])
     marker = "supported-markers = [\"sys_platform == 'linux'\"]\n"
     both = edited.replace('requires-python = ">=3.11"\n', f'requires-python = ">=3.11"\n{marker}')
     copy.write_text(edited)
