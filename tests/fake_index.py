@@ -14,8 +14,9 @@ per-version page 404s, as on some mirrors; project pages and the Simple API in J
 it, HTML otherwise) and ``simple-html`` (PEP 503 HTML only). Faults are injected per path (``/pypi/demo/json``), per project
 (``demo``: every page of it) or for everything (``*``). Every request is recorded.
 
-Beside it: ``RawServer`` (a socket that resets or truncates every connection) and
-``closed_port_url`` (connection refused), for the transport failures HTTP servers cannot fake.
+Beside it: ``RawServer`` (a socket that resets or truncates every connection, on the
+``SocketServer`` scaffold) and ``closed_port_url`` (connection refused), for the transport
+failures HTTP servers cannot fake.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ import html
 import json
 import re
 import socket
+import ssl
 import struct
 import threading
 import time
@@ -33,14 +35,15 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import unquote, urlsplit
 
 from packaging.version import InvalidVersion, Version
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
-from lockcheck.model import normalize_name
+from lockcheck.model import Artifact, LockedPackage, SourceKind, normalize_name
+from lockcheck.parsers import detect_format, parse_lockfile
 from lockcheck.tomlcompat import toml_module
 
 MODES = ("json", "mirror", "project-json-only", "simple-json", "simple-html")
@@ -49,10 +52,12 @@ DEFAULT_UPLOAD_TIME = "2026-01-02T03:04:05.678901Z"
 
 
 @contextmanager
-def local_server(host: str = "127.0.0.1") -> Iterator[HTTPServer]:
+def local_server(
+    host: str = "127.0.0.1", ssl_context: ssl.SSLContext | None = None
+) -> Iterator[HTTPServer]:
     """A threaded HTTP server on ``host`` and a free port (pytest's ``httpserver`` fixture
-    listens on "localhost", which may not be 127.0.0.1)."""
-    server = HTTPServer(host=host, port=0, threaded=True)
+    listens on "localhost", which may not be 127.0.0.1); HTTPS with ``ssl_context``."""
+    server = HTTPServer(host=host, port=0, ssl_context=ssl_context, threaded=True)
     server.start()
     try:
         yield server
@@ -161,6 +166,19 @@ class FakeIndex:
         self.add_release(name, version)
         self.projects[normalize_name(name)][version].append(entry)
         return entry
+
+    def add_locked(self, package: LockedPackage, artifact: Artifact) -> IndexFile:
+        """Publish a file as a lock records it (``locked_files``): its digests, size and
+        upload time, as the real index had them."""
+        assert package.version is not None and artifact.filename is not None
+        return self.add_file(
+            package.name,
+            package.version,
+            artifact.filename,
+            digests={h.algorithm: h.digest for h in artifact.hashes},
+            size=artifact.size,
+            upload_time=artifact.upload_time,
+        )
 
     def yank(self, name: str, version: str, reason: str = "") -> None:
         """Yank a whole release (every file of it)."""
@@ -429,6 +447,19 @@ class FakeIndex:
         return Response(f"<html><body>\n{links}</body></html>", 200, content_type="text/html")
 
 
+def locked_files(path: Path | str) -> Iterator[tuple[LockedPackage, Artifact]]:
+    """The files a lock has a hash for, of its registry packages, in the lock's order:
+    what an index publishes for the lock to verify (see ``FakeIndex.add_locked``)."""
+    fmt = detect_format(str(path))
+    assert fmt is not None, path
+    for package in parse_lockfile(str(path), fmt).packages:
+        if package.source.kind is not SourceKind.REGISTRY or package.version is None:
+            continue
+        for artifact in package.artifacts:
+            if artifact.filename and artifact.hashes:
+                yield package, artifact
+
+
 def fake_digest(filename: str) -> str:
     """The sha256 ``FakeIndex.add_file`` publishes for a file when none is given."""
     return hashlib.sha256(filename.encode()).hexdigest()
@@ -465,22 +496,19 @@ def _sort_key(version: str) -> tuple[int, Version | str]:
         return (0, version)
 
 
-class RawServer:
-    """A TCP server on 127.0.0.1 that breaks every connection, for transport errors.
+_Server = TypeVar("_Server", bound="SocketServer")
 
-    ``reset``: reads the request, then closes with SO_LINGER 0 (the client sees a reset).
-    ``truncate``: answers a Content-Length longer than the body it sends, then closes.
-    """
 
-    def __init__(self, behaviour: str = "reset") -> None:
-        if behaviour not in ("reset", "truncate"):
-            raise ValueError(behaviour)
-        self.behaviour = behaviour
-        self.connections = 0
+class SocketServer:
+    """A TCP server on a free port of 127.0.0.1 that hands each connection to ``handle``
+    (in its one accepting thread) until the ``with`` block ends. Subclasses decide what a
+    connection gets: what an HTTP server cannot be made to do."""
+
+    def __init__(self) -> None:
         self._socket = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         self._socket.bind(("127.0.0.1", 0))
         self._socket.listen(16)
-        self._socket.settimeout(0.1)
+        self._socket.settimeout(0.1)  # how soon the accepting thread sees the stop
         self.port = self._socket.getsockname()[1]
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._serve, daemon=True)
@@ -489,7 +517,7 @@ class RawServer:
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}/simple"
 
-    def __enter__(self) -> RawServer:
+    def __enter__(self: _Server) -> _Server:
         self._thread.start()
         return self
 
@@ -502,6 +530,7 @@ class RawServer:
         self._stop.set()
         self._thread.join()
         self._socket.close()
+        self.stopped()
 
     def _serve(self) -> None:
         while not self._stop.is_set():
@@ -509,15 +538,39 @@ class RawServer:
                 connection, _ = self._socket.accept()
             except TimeoutError:
                 continue
-            self.connections += 1
-            with connection:
-                _read_request(connection)
-                if self.behaviour == "truncate":
-                    head = b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
-                    connection.sendall(head + b'Content-Length: 1000\r\n\r\n{"info": ')
-                else:
-                    linger = struct.pack("ii", 1, 0)
-                    connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, linger)
+            self.handle(connection)
+
+    def handle(self, connection: socket.socket) -> None:
+        raise NotImplementedError
+
+    def stopped(self) -> None:
+        """Called last on leaving the ``with`` block (the stop event is set)."""
+
+
+class RawServer(SocketServer):
+    """A TCP server on 127.0.0.1 that breaks every connection, for transport errors.
+
+    ``reset``: reads the request, then closes with SO_LINGER 0 (the client sees a reset).
+    ``truncate``: answers a Content-Length longer than the body it sends, then closes.
+    """
+
+    def __init__(self, behaviour: str = "reset") -> None:
+        if behaviour not in ("reset", "truncate"):
+            raise ValueError(behaviour)
+        self.behaviour = behaviour
+        self.connections = 0
+        super().__init__()
+
+    def handle(self, connection: socket.socket) -> None:
+        self.connections += 1
+        with connection:
+            _read_request(connection)
+            if self.behaviour == "truncate":
+                head = b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
+                connection.sendall(head + b'Content-Length: 1000\r\n\r\n{"info": ')
+            else:
+                linger = struct.pack("ii", 1, 0)
+                connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, linger)
 
 
 def _read_request(connection: socket.socket) -> None:

@@ -1,5 +1,6 @@
-"""Shared by the oracle tests: run a lock tool's own freshness check, offline, and
-lockcheck's LC201 on the same directory."""
+"""Shared by the oracle tests (tests/oracles/): copy a fixture project, maybe edit it, run a
+lock tool's own freshness check on it, offline, and lockcheck's LC201 on the same directory.
+"""
 
 from __future__ import annotations
 
@@ -11,7 +12,23 @@ from pathlib import Path
 
 import pytest
 
-from conftest import run_cli
+from conftest import FIXTURES, run_cli
+
+PROJECTS = FIXTURES / "projects"
+
+
+def copy_fixture(fixture: str, target: Path) -> Path:
+    """A copy of fixtures/projects/<fixture> at ``target`` (the tools write beside the lock)."""
+    shutil.copytree(PROJECTS / fixture, target)
+    return target
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    """Replace the first ``old`` in ``path`` with ``new``. ``old`` must be there: otherwise
+    the test would judge the fixture as it is and still pass."""
+    text = path.read_text()
+    assert old in text, (path, old)
+    path.write_text(text.replace(old, new, 1))
 
 
 def tool(name: str) -> str:
@@ -53,9 +70,23 @@ def run_tool(args: list[str], cwd: Path, home: Path) -> subprocess.CompletedProc
     )
 
 
-def lockcheck_stale(lock: Path) -> bool:
+def exit_says_stale(args: list[str], project: Path, home: Path) -> bool:
+    """The verdict of a check that exits 0 on a fresh lock and 1 on a stale one (pdm lock
+    --check, pipenv verify); any other exit is no verdict and fails the test."""
+    proc = run_tool(args, project, home)
+    assert proc.returncode in (0, 1), proc.stdout + proc.stderr
+    return proc.returncode == 1
+
+
+def lockcheck_says(lock: Path) -> tuple[bool, list[str]]:
+    """Whether lockcheck finds ``lock`` stale (LC201), and its notes; it must read the lock."""
     result = run_cli("check", "--format", "json", "--select", "LC201", str(lock))
     assert result.exit_code in (0, 1), result.stdout + result.stderr
+    assert result.json["errors"] == []
     codes = [f["code"] for f in result.json["findings"]]
     assert set(codes) <= {"LC201"}
-    return bool(codes)
+    return bool(codes), [n["message"] for n in result.json["notes"]]
+
+
+def lockcheck_stale(lock: Path) -> bool:
+    return lockcheck_says(lock)[0]

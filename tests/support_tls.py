@@ -20,34 +20,7 @@ from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
-from fake_index import FakeIndex
-
-# What this machine may set that changes where --verify goes or what it trusts.
-AMBIENT = (
-    "PIP_CERT",
-    "PIP_CLIENT_CERT",
-    "PIP_PROXY",
-    "PIP_INDEX_URL",
-    "PIP_EXTRA_INDEX_URL",
-    "PIP_RETRIES",
-    "REQUESTS_CA_BUNDLE",
-    "SSL_CERT_FILE",
-    "SSL_CERT_DIR",
-    "UV_DEFAULT_INDEX",
-    "UV_INDEX_URL",
-    "UV_INDEX",
-    "UV_EXTRA_INDEX_URL",
-    "LOCKCHECK_TIMEOUT",
-    "LOCKCHECK_KEYRING_PROVIDER",
-    "HTTP_PROXY",
-    "HTTPS_PROXY",
-    "ALL_PROXY",
-    "NO_PROXY",
-    "http_proxy",
-    "https_proxy",
-    "all_proxy",
-    "no_proxy",
-)
+from fake_index import FakeIndex, local_server
 
 
 @dataclass(frozen=True)
@@ -150,13 +123,8 @@ def https_server(pki: Pki, *, client_certs: bool = False) -> Iterator[HTTPServer
     if client_certs:
         context.verify_mode = ssl.CERT_REQUIRED
         context.load_verify_locations(cafile=pki.ca)
-    server = HTTPServer(host="127.0.0.1", port=0, ssl_context=context, threaded=True)
-    server.start()
-    try:
+    with local_server(ssl_context=context) as server:
         yield server
-    finally:
-        server.clear()
-        server.stop()
 
 
 def https_index(server: HTTPServer) -> FakeIndex:

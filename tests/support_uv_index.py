@@ -1,5 +1,7 @@
-"""For the uv oracle: a PEP 503 index of a directory of wheels, served on 127.0.0.1, and
-the git repository the uv-lc201 fixtures were locked against."""
+"""A PEP 503 index of a directory of wheels, served on 127.0.0.1, and the git repository the
+uv-lc201 fixtures were locked against: used by fixtures/uv_lc201.py to lock them and by the
+uv oracle test to check them again (so both serve and build the same things). Standard
+library only: the fixture script imports it without the test environment."""
 
 from __future__ import annotations
 
@@ -55,7 +57,7 @@ def served(directory: Path) -> Iterator[str]:
 
 def git_repository(source: Path, backend: Path, target: Path) -> str:
     """``source`` plus ``backend`` (as backend.py) committed and tagged v1.0 in a new git
-    repository, with the names and dates fixtures/uv_lc201.py uses: the same commit id."""
+    repository, with fixed names and dates: the same commit id on every run."""
     shutil.copytree(source, target)
     shutil.copy(backend, target / "backend.py")
     env = {

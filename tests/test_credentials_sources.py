@@ -15,25 +15,25 @@ from pathlib import Path
 import pytest
 from pytest_httpserver import HTTPServer
 
-from conftest import Result, run_cli
-from fake_index import FakeIndex, fake_digest, local_server
-from support_tls import AMBIENT, LoginIndex
+from conftest import Result
+from fake_index import FakeIndex, local_server
+from support_index_env import (
+    isolated_index_env,  # noqa: F401 (a fixture)
+    run_verify,
+)
+from support_locks import ACME_REQUIREMENT, ACME_WHEEL, acme_poetry_lock, acme_uv_lock
+from support_tls import LoginIndex
 
-WHEEL = "acme_billing-1.0-py3-none-any.whl"
 USER, PASSWORD = "alice", "s3cret-from-the-vault"
 
 
+pytestmark = pytest.mark.usefixtures("isolated_index_env")
+
+
 @pytest.fixture(autouse=True)
-def _isolated(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    for variable in AMBIENT:
-        monkeypatch.delenv(variable, raising=False)
-    for variable in list(os.environ):
-        if variable.startswith(("UV_INDEX_", "POETRY_HTTP_BASIC_")):
-            monkeypatch.delenv(variable)
-    monkeypatch.setenv("PIP_CONFIG_FILE", "/dev/null")
+def _no_pip_retries(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    request.getfixturevalue("isolated_index_env")  # first: it removes the machine's PIP_RETRIES
     monkeypatch.setenv("PIP_RETRIES", "0")
-    monkeypatch.setenv("LOCKCHECK_CACHE_DIR", str(tmp_path / "cache"))
-    monkeypatch.setenv("NETRC", str(tmp_path / "no-netrc"))
 
 
 @pytest.fixture(scope="module")
@@ -46,21 +46,19 @@ def _server() -> Iterator[HTTPServer]:
 def index(_server: HTTPServer) -> Iterator[LoginIndex]:
     _server.clear()
     made = LoginIndex(_server, USER, PASSWORD)
-    made.add_file("acme-billing", "1.0", WHEEL)
+    made.add_file("acme-billing", "1.0", ACME_WHEEL)
     yield made
 
 
 def requirements(tmp_path: Path, index_url: str | None = None) -> Path:
     path = tmp_path / "requirements.txt"
     header = f"--index-url {index_url}\n" if index_url else ""
-    path.write_text(f"{header}acme-billing==1.0 --hash=sha256:{fake_digest(WHEEL)}\n")
+    path.write_text(header + ACME_REQUIREMENT)
     return path
 
 
 def verify(*args: str) -> Result:
-    return run_cli(
-        "check", "--verify", "--no-progress", "--format", "json", "--select", "LC3", *args
-    )
+    return run_verify(*args)
 
 
 # --- the keyring command ------------------------------------------------------------------
@@ -176,48 +174,13 @@ def uv_lock(tmp_path: Path, registry: str) -> Path:
         f'[[tool.uv.index]]\nname = "acme-internal"\nurl = "{registry}"\n'
     )
     path = tmp_path / "uv.lock"
-    path.write_text(
-        f"""version = 1
-revision = 3
-requires-python = ">=3.10"
-
-[[package]]
-name = "acme-billing"
-version = "1.0"
-source = {{ registry = "{registry}" }}
-wheels = [
-    {{ url = "{registry.rsplit("/", 1)[0]}/packages/{WHEEL}", hash = "sha256:{fake_digest(WHEEL)}" }},
-]
-"""
-    )
+    path.write_text(acme_uv_lock(registry))
     return path
 
 
 def poetry_lock(tmp_path: Path, registry: str) -> Path:
     path = tmp_path / "poetry.lock"
-    path.write_text(
-        f"""[[package]]
-name = "acme-billing"
-version = "1.0"
-description = ""
-optional = false
-python-versions = "*"
-groups = ["main"]
-files = [
-    {{file = "{WHEEL}", hash = "sha256:{fake_digest(WHEEL)}"}},
-]
-
-[package.source]
-type = "legacy"
-url = "{registry}"
-reference = "acme.private"
-
-[metadata]
-lock-version = "2.1"
-python-versions = "*"
-content-hash = "0"
-"""
-    )
+    path.write_text(acme_poetry_lock(registry, "acme.private"))
     return path
 
 
@@ -249,7 +212,7 @@ def test_a_variables_login_goes_only_to_its_own_origin(
 ) -> None:
     with local_server() as other:
         elsewhere = FakeIndex(other)
-        elsewhere.add_file("acme-billing", "1.0", WHEEL)
+        elsewhere.add_file("acme-billing", "1.0", ACME_WHEEL)
         # The index sends every page to another origin (another port on 127.0.0.1).
         index.redirect(
             "/pypi/acme-billing/1.0/json", f"{elsewhere.base}/pypi/acme-billing/1.0/json"

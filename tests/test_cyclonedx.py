@@ -11,12 +11,13 @@ from typing import Any
 
 import pytest
 
-from conftest import FIXTURES, run_cli
-from fake_index import FakeIndex, fake_digest, local_server
+from conftest import FIXTURES, Result, run_cli
+from fake_index import FakeIndex, fake_digest, local_server, locked_files
 from lockcheck.findings import HashRecord, PackageRecord, Report
 from lockcheck.model import LockFormat, SourceKind
 from lockcheck.parsers import parse_lockfile
 from lockcheck.report import cyclonedx
+from support_index_env import isolated_index_env  # noqa: F401 (a fixture)
 
 pytest.importorskip("cyclonedx", reason="cyclonedx-python-lib is in the 'test' extra")
 from cyclonedx.schema import SchemaVersion
@@ -39,11 +40,15 @@ def properties(component: dict[str, Any], name: str) -> list[str]:
 
 
 @pytest.fixture
-def index(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[FakeIndex]:
-    monkeypatch.setenv("LOCKCHECK_CACHE_DIR", str(tmp_path / "cache"))
-    monkeypatch.setenv("NETRC", str(tmp_path / "no-netrc"))
+def index(request: pytest.FixtureRequest) -> Iterator[FakeIndex]:
+    request.getfixturevalue("isolated_index_env")  # --verify sees only this index
     with local_server() as server:
         yield FakeIndex(server)
+
+
+def verify(index: FakeIndex, *args: str) -> Result:
+    """``check --verify`` against ``index``, with no progress bar."""
+    return run_cli("check", "--verify", "--no-progress", "--index-url", index.url, *args)
 
 
 def test_validator_rejects_a_broken_sbom() -> None:
@@ -99,16 +104,7 @@ def test_verify_marks_confirmed_and_mismatched_hashes(index: FakeIndex, write: W
         f"good==1.0 --hash=sha256:{fake_digest(good)}\n"
         f"bad==2.0 --hash=sha256:{fake_digest(bad)} --hash=sha256:{flipped}\n",
     )
-    result = run_cli(
-        "check",
-        "--verify",
-        "--no-progress",
-        "--index-url",
-        index.url,
-        "--format",
-        "cyclonedx",
-        str(lock),
-    )
+    result = verify(index, "--format", "cyclonedx", str(lock))
     assert result.exit_code == 1  # LC301 for the flipped hash
     data = validate(result.stdout)
     components = {c["name"]: c for c in data["components"]}
@@ -136,16 +132,7 @@ def test_sbom_in_the_same_run_as_the_text_report(
     index.add_file("demo", "1.0", name)
     lock = write("requirements.txt", f"demo==1.0 --hash=sha256:{fake_digest(name)}\n")
     sbom = tmp_path / "sbom.cdx.json"
-    result = run_cli(
-        "check",
-        "--verify",
-        "--no-progress",
-        "--index-url",
-        index.url,
-        "--report",
-        f"cyclonedx={sbom}",
-        str(lock),
-    )
+    result = verify(index, "--report", f"cyclonedx={sbom}", str(lock))
     assert result.exit_code == 0
     assert "Verified 1 package against the index." in result.stdout
     (component,) = validate(sbom.read_text())["components"]
@@ -158,29 +145,9 @@ def test_uv_lock_verified_against_its_recorded_index(index: FakeIndex, tmp_path:
     shutil.copytree(SMALL_APP, project)
     lock = project / "uv.lock"
     parsed = parse_lockfile(str(lock), LockFormat.UV)
-    for package in parsed.packages:
-        for artifact in package.artifacts:
-            if artifact.filename and artifact.hashes and package.version:
-                index.add_file(
-                    package.name,
-                    package.version,
-                    artifact.filename,
-                    digests={h.algorithm: h.digest for h in artifact.hashes},
-                    size=artifact.size,
-                    upload_time=artifact.upload_time,
-                )
-    result = run_cli(
-        "check",
-        "--verify",
-        "--no-progress",
-        "--index-url",
-        index.url,
-        "--select",
-        "LC3",
-        "--format",
-        "cyclonedx",
-        str(lock),
-    )
+    for package, artifact in locked_files(lock):
+        index.add_locked(package, artifact)
+    result = verify(index, "--select", "LC3", "--format", "cyclonedx", str(lock))
     assert result.exit_code == 0, result.stderr
     data = validate(result.stdout)
     registry = [p for p in parsed.packages if p.source.kind is SourceKind.REGISTRY]

@@ -39,6 +39,7 @@ from lockcheck.index.responses import (
     simple_html_page,
     simple_json_page,
 )
+from support_index_env import isolated_index_env, quick_backoff  # noqa: F401 (fixtures)
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 WHEEL = "demo-1.0-py3-none-any.whl"
@@ -73,14 +74,7 @@ def other_server(_other_server: HTTPServer) -> Iterator[HTTPServer]:
     yield _other_server
 
 
-@pytest.fixture(autouse=True)
-def _no_ambient_settings(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    monkeypatch.delenv("LOCKCHECK_TIMEOUT", raising=False)
-    monkeypatch.setenv("NETRC", str(tmp_path / "no-netrc"))
-    for proxy in ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "http_proxy", "https_proxy"):
-        monkeypatch.delenv(proxy, raising=False)
-    # The transport's waits between attempts, made short: no test waits on backoff.
-    monkeypatch.setattr(http, "BACKOFF", 0.01)
+pytestmark = pytest.mark.usefixtures("isolated_index_env", "quick_backoff")
 
 
 def client(*, credentials: tuple[str, ...] = (), **overrides: object) -> IndexClient:

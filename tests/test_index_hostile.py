@@ -10,14 +10,13 @@ import time
 import tracemalloc
 import zlib
 from pathlib import Path
-from types import TracebackType
 
 import pytest
 from pytest_httpserver import HTTPServer
 from werkzeug import Response
 
 import lockcheck.index.cache as cache_module
-from fake_index import FakeIndex, fake_digest
+from fake_index import FakeIndex, SocketServer, fake_digest
 from lockcheck.index import http
 from lockcheck.index.cache import ReleaseCache
 from lockcheck.index.cache_first import CacheFirstIndex
@@ -25,18 +24,13 @@ from lockcheck.index.client import IndexClient
 from lockcheck.index.decoding import BoundedDecoder, DecodingError, TooLarge
 from lockcheck.index.http import HttpSettings
 from lockcheck.index.interface import LookupStatus, Release, ReleaseKey
+from support_index_env import isolated_index_env, quick_backoff  # noqa: F401 (fixtures)
 
 FOUND, FAILED = LookupStatus.FOUND, LookupStatus.FAILED
 MIB = 1024 * 1024
 
 
-@pytest.fixture(autouse=True)
-def _no_ambient_settings(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    monkeypatch.delenv("LOCKCHECK_TIMEOUT", raising=False)
-    monkeypatch.setenv("NETRC", str(tmp_path / "no-netrc"))
-    for proxy in ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "http_proxy", "https_proxy"):
-        monkeypatch.delenv(proxy, raising=False)
-    monkeypatch.setattr(http, "BACKOFF", 0.01)  # no test waits on the production backoff
+pytestmark = pytest.mark.usefixtures("isolated_index_env", "quick_backoff")
 
 
 def quick_client(**overrides: object) -> IndexClient:
@@ -137,50 +131,24 @@ def test_bounded_decoder_counts_every_layer() -> None:
 # --- 14: every request has an overall deadline ------------------------------------------
 
 
-class TrickleServer:
+class TrickleServer(SocketServer):
     """Answers every request with headers promising a large body, then one byte every
     ``interval`` seconds: no read ever times out, the answer never completes."""
 
     def __init__(self, interval: float = 0.1) -> None:
+        super().__init__()
         self.interval = interval
-        self._socket = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        self._socket.bind(("127.0.0.1", 0))
-        self._socket.listen(8)
-        self._socket.settimeout(0.1)
-        self.port = self._socket.getsockname()[1]
-        self._stop = threading.Event()
         self._threads: list[threading.Thread] = []
-        self._acceptor = threading.Thread(target=self._accept, daemon=True)
 
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}/simple"
-
-    def __enter__(self) -> TrickleServer:
-        self._acceptor.start()
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
-        self._stop.set()
-        self._acceptor.join()
-        for thread in self._threads:
+    def stopped(self) -> None:
+        for thread in self._threads:  # each ends at the stop event
             thread.join()
-        self._socket.close()
 
-    def _accept(self) -> None:
-        while not self._stop.is_set():
-            try:
-                connection, _ = self._socket.accept()
-            except TimeoutError:
-                continue
-            thread = threading.Thread(target=self._trickle, args=(connection,), daemon=True)
-            self._threads.append(thread)
-            thread.start()
+    def handle(self, connection: socket.socket) -> None:
+        # Its own thread: every connection trickles at once.
+        thread = threading.Thread(target=self._trickle, args=(connection,), daemon=True)
+        self._threads.append(thread)
+        thread.start()
 
     def _trickle(self, connection: socket.socket) -> None:
         with connection:

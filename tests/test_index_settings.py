@@ -10,25 +10,21 @@ from pathlib import Path
 import pytest
 from pytest_httpserver import HTTPServer
 
-from conftest import Result, run_cli
+from conftest import Result
 from fake_index import FakeIndex, fake_digest, local_server
-from support_tls import AMBIENT
+from support_index_env import (
+    isolated_index_env,  # noqa: F401 (a fixture)
+    run_verify,
+)
 
 WHEEL = "acme_billing-1.0-py3-none-any.whl"
 
 
+pytestmark = pytest.mark.usefixtures("isolated_index_env")
+
+
 @pytest.fixture(autouse=True)
-def _isolated(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    for variable in AMBIENT:
-        monkeypatch.delenv(variable, raising=False)
-    monkeypatch.setenv("PIP_CONFIG_FILE", "/dev/null")
-    monkeypatch.setenv("LOCKCHECK_CACHE_DIR", str(tmp_path / "cache"))
-    monkeypatch.setenv("NETRC", str(tmp_path / "no-netrc"))
-    for variable in ("UV_CONFIG_FILE", "UV_NO_CONFIG"):
-        monkeypatch.delenv(variable, raising=False)
-    # uv's user and system files: only what a test writes.
-    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config-home"))
-    monkeypatch.setenv("XDG_CONFIG_DIRS", str(tmp_path / "config-dirs"))
+def _repository_root(tmp_path: Path) -> None:
     (tmp_path / ".git").mkdir()  # the repository's root: uv's project files stop here
 
 
@@ -62,9 +58,7 @@ def exported(directory: Path) -> Path:
 
 
 def verify(lock: Path) -> Result:
-    return run_cli(
-        "check", "--verify", "--no-progress", "--format", "json", "--select", "LC3", str(lock)
-    )
+    return run_verify(str(lock))
 
 
 def test_without_the_extra_index_the_private_package_is_missing(

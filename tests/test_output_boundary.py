@@ -28,6 +28,7 @@ from lockcheck.model import Location, LockFormat, Note
 from lockcheck.report import github, sarif, text
 from lockcheck.report import json as json_report
 from lockcheck.safetext import escape_controls, safe
+from support_index_env import isolated_index_env, verify_timeout  # noqa: F401 (fixtures)
 
 Writer = Callable[..., Path]
 FORMATS = ("text", "json", "sarif", "github")
@@ -246,16 +247,7 @@ def server() -> Iterator[HTTPServer]:
         yield running
 
 
-@pytest.fixture
-def _offline_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    monkeypatch.setenv("LOCKCHECK_CACHE_DIR", str(tmp_path / "cache"))
-    monkeypatch.setenv("NETRC", str(tmp_path / "no-netrc"))
-    monkeypatch.setenv("LOCKCHECK_TIMEOUT", "5")
-    for variable in ("PIP_INDEX_URL", "UV_DEFAULT_INDEX", "UV_INDEX_URL"):
-        monkeypatch.delenv(variable, raising=False)
-
-
-@pytest.mark.usefixtures("_offline_env")
+@pytest.mark.usefixtures("verify_timeout")
 @pytest.mark.parametrize("fmt", FORMATS)
 def test_hostile_yank_reason_from_the_index(server: HTTPServer, write: Writer, fmt: str) -> None:
     index = FakeIndex(server, mode="json")

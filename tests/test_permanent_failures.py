@@ -11,21 +11,18 @@ from pathlib import Path
 import pytest
 from pytest_httpserver import HTTPServer
 
-from conftest import Result, run_cli
+from conftest import Result
 from fake_index import FakeIndex, closed_port_url, fake_digest, local_server
 from lockcheck.index import http
-from support_tls import AMBIENT
+from support_index_env import (
+    isolated_index_env,  # noqa: F401 (a fixture)
+    run_verify,
+)
 
 NAMES = [f"pkg{i}" for i in range(25)]
 
 
-@pytest.fixture(autouse=True)
-def _isolated(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    for variable in AMBIENT:
-        monkeypatch.delenv(variable, raising=False)
-    monkeypatch.setenv("PIP_CONFIG_FILE", "/dev/null")
-    monkeypatch.setenv("LOCKCHECK_CACHE_DIR", str(tmp_path / "cache"))
-    monkeypatch.setenv("NETRC", str(tmp_path / "no-netrc"))
+pytestmark = pytest.mark.usefixtures("isolated_index_env")
 
 
 @pytest.fixture(scope="module")
@@ -52,7 +49,7 @@ def lock(tmp_path: Path, name: str = "requirements.txt", index_url: str | None =
 
 
 def verify(*args: str) -> Result:
-    return run_cli("check", "--verify", "--no-progress", "--format", "json", *args)
+    return run_verify(*args, select=None)
 
 
 @pytest.mark.parametrize(

@@ -20,20 +20,14 @@ from lockcheck.index.credentials import (
     split_credentials,
 )
 from lockcheck.urls import redact
+from support_index_env import isolated_index_env, verify_timeout  # noqa: F401 (fixtures)
 
 Writer = Callable[..., Path]
 FORMATS = ("text", "json", "sarif", "github")
 WHEEL = "demo-1.0-py3-none-any.whl"
 
 
-@pytest.fixture(autouse=True)
-def _env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    monkeypatch.setenv("LOCKCHECK_CACHE_DIR", str(tmp_path / "cache"))
-    monkeypatch.setenv("NETRC", str(tmp_path / "no-netrc"))
-    monkeypatch.setenv("LOCKCHECK_TIMEOUT", "5")
-    monkeypatch.setenv("PIP_CONFIG_FILE", "/dev/null")
-    for variable in ("PIP_INDEX_URL", "UV_DEFAULT_INDEX", "UV_INDEX_URL"):
-        monkeypatch.delenv(variable, raising=False)
+pytestmark = pytest.mark.usefixtures("isolated_index_env", "verify_timeout")
 
 
 @pytest.fixture

@@ -10,22 +10,19 @@ from pathlib import Path
 import pytest
 from pytest_httpserver import HTTPServer
 
-from conftest import Result, run_cli
+from conftest import Result
 from fake_index import FakeIndex, fake_digest, local_server
 from lockcheck.index.http import HttpSettings, ssl_context
-from support_tls import AMBIENT, Pki, https_index, https_server, make_pki
+from support_index_env import (
+    isolated_index_env,  # noqa: F401 (a fixture)
+    run_verify,
+)
+from support_tls import Pki, https_index, https_server, make_pki
 
 WHEEL = "six-1.16.0-py2.py3-none-any.whl"
 
 
-@pytest.fixture(autouse=True)
-def _isolated(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    """No certificate, proxy or index from this machine: only what each test sets."""
-    for variable in AMBIENT:
-        monkeypatch.delenv(variable, raising=False)
-    monkeypatch.setenv("PIP_CONFIG_FILE", "/dev/null")
-    monkeypatch.setenv("LOCKCHECK_CACHE_DIR", str(tmp_path / "cache"))
-    monkeypatch.setenv("NETRC", str(tmp_path / "no-netrc"))
+pytestmark = pytest.mark.usefixtures("isolated_index_env")
 
 
 @pytest.fixture(scope="module")
@@ -54,18 +51,7 @@ def lock(tmp_path: Path) -> Path:
 
 
 def verify(tmp_path: Path, index_url: str) -> Result:
-    return run_cli(
-        "check",
-        "--verify",
-        "--no-progress",
-        "--format",
-        "json",
-        "--select",
-        "LC3",
-        "--index-url",
-        index_url,
-        str(lock(tmp_path)),
-    )
+    return run_verify("--index-url", index_url, str(lock(tmp_path)))
 
 
 def pip_config(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, **values: str) -> None:

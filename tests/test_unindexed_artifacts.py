@@ -11,8 +11,9 @@ from pathlib import Path
 import pytest
 from pytest_httpserver import HTTPServer
 
-from conftest import FIXTURES, run_cli
+from conftest import FIXTURES
 from fake_index import FakeIndex, local_server
+from support_index_env import isolated_index_env, run_verify, verify_timeout  # noqa: F401 (fixtures)
 
 PYLOCK = FIXTURES / "projects" / "vendor-wheels" / "pylock.toml"
 
@@ -23,24 +24,11 @@ def server() -> Iterator[HTTPServer]:
         yield server
 
 
-@pytest.fixture(autouse=True)
-def _isolated(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    monkeypatch.setenv("LOCKCHECK_CACHE_DIR", str(tmp_path / "cache"))
-    monkeypatch.setenv("NETRC", str(tmp_path / "no-netrc"))
-    monkeypatch.setenv("LOCKCHECK_TIMEOUT", "5")
+pytestmark = pytest.mark.usefixtures("isolated_index_env", "verify_timeout")
 
 
 def verify(path: Path, index: FakeIndex) -> dict:  # type: ignore[type-arg]
-    result = run_cli(
-        "check",
-        "--verify",
-        "--no-progress",
-        "--format",
-        "json",
-        "--index-url",
-        index.url,
-        str(path),
-    )
+    result = run_verify("--index-url", index.url, str(path), select=None)
     report: dict = json.loads(result.stdout)  # type: ignore[type-arg]
     report["exit"] = result.exit_code
     return report

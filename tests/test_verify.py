@@ -19,28 +19,15 @@ import pytest
 from pytest_httpserver import HTTPServer
 
 from conftest import FIXTURES, Result, run_cli
-from fake_index import FakeIndex, RawServer, closed_port_url, fake_digest
-from lockcheck.index import http
-from lockcheck.model import SourceKind
-from lockcheck.parsers import detect_format, parse_lockfile
+from fake_index import FakeIndex, RawServer, closed_port_url, fake_digest, locked_files
+from lockcheck.parsers import detect_format
+from support_index_env import isolated_index_env, quick_backoff, run_verify, verify_timeout  # noqa: F401 (fixtures)
 
 PROJECTS = FIXTURES / "projects"
 Writer = Callable[..., Path]
 
 
-@pytest.fixture(autouse=True)
-def _isolated(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    monkeypatch.setenv("LOCKCHECK_CACHE_DIR", str(tmp_path / "cache"))
-    monkeypatch.setenv("NETRC", str(tmp_path / "no-netrc"))
-    monkeypatch.setenv("LOCKCHECK_TIMEOUT", "5")
-    monkeypatch.setattr(http, "BACKOFF", 0.01)  # no test waits on the production backoff
-    for variable in (
-        "PIP_INDEX_URL",
-        "UV_DEFAULT_INDEX",
-        "UV_INDEX_URL",
-        "LOCKCHECK_PUBLIC_INDEX_URL",
-    ):
-        monkeypatch.delenv(variable, raising=False)
+pytestmark = pytest.mark.usefixtures("isolated_index_env", "verify_timeout", "quick_backoff")
 
 
 def publish_project(index: FakeIndex, project: str) -> None:
@@ -50,41 +37,15 @@ def publish_project(index: FakeIndex, project: str) -> None:
         fmt = detect_format(str(path))
         if fmt is None or fmt.value == "requirements" or "-src" in str(path):
             continue
-        lock = parse_lockfile(str(path), fmt)
-        for package in lock.packages:
-            if package.source.kind is not SourceKind.REGISTRY or package.version is None:
-                continue
-            for artifact in package.artifacts:
-                if not artifact.filename or not artifact.hashes:
-                    continue
-                if (package.name, artifact.filename) in published:
-                    continue
+        for package, artifact in locked_files(path):
+            if (package.name, artifact.filename) not in published:
                 published.add((package.name, artifact.filename))
-                index.add_file(
-                    package.name,
-                    package.version,
-                    artifact.filename,
-                    digests={h.algorithm: h.digest for h in artifact.hashes},
-                    size=artifact.size,
-                    upload_time=artifact.upload_time,
-                )
+                index.add_locked(package, artifact)
 
 
 def verify(*paths: Path | str, index: FakeIndex | str, extra: tuple[str, ...] = ()) -> Result:
     url = index if isinstance(index, str) else index.url
-    return run_cli(
-        "check",
-        "--verify",
-        "--no-progress",
-        "--format",
-        "json",
-        "--select",
-        "LC3",
-        "--index-url",
-        url,
-        *extra,
-        *map(str, paths),
-    )
+    return run_verify("--index-url", url, *extra, *map(str, paths))
 
 
 def lockfiles(project: str) -> list[Path]:

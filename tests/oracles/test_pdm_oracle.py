@@ -3,29 +3,22 @@ edits of their pyproject.toml that pdm counts as a change and edits it does not.
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
 
-from conftest import FIXTURES
-from support_oracle import lockcheck_stale, run_tool, tool
-
-PROJECTS = FIXTURES / "projects"
+from support_oracle import copy_fixture, edit, exit_says_stale, lockcheck_stale, tool
 
 
 def pdm_stale(project: Path, home: Path) -> bool:
-    proc = run_tool([tool("pdm"), "lock", "--check"], project, home)
-    assert proc.returncode in (0, 1), proc.stdout + proc.stderr
-    return proc.returncode == 1
+    return exit_says_stale([tool("pdm"), "lock", "--check"], project, home)
 
 
 @pytest.mark.parametrize(
     "name", ["pdm-app", "pdm-cross", "pdm-stale/before", "pdm-stale/after", "pdm-stale/edited"]
 )
 def test_fixture_verdicts_agree(name: str, tmp_path: Path) -> None:
-    project = tmp_path / "project"
-    shutil.copytree(PROJECTS / name, project)
+    project = copy_fixture(name, tmp_path / "project")
     expected = name == "pdm-stale/edited"
     assert pdm_stale(project, tmp_path / "home") is expected
     assert lockcheck_stale(project / "pdm.lock") is expected
@@ -57,13 +50,8 @@ EDITS = {
 }
 
 
-@pytest.mark.parametrize("edit", sorted(EDITS))
-def test_edit_verdicts_agree(edit: str, tmp_path: Path) -> None:
-    project = tmp_path / "project"
-    shutil.copytree(PROJECTS / "pdm-stale/after", project)
-    pyproject = project / "pyproject.toml"
-    old, new = EDITS[edit]
-    text = pyproject.read_text()
-    assert old in text
-    pyproject.write_text(text.replace(old, new, 1))
+@pytest.mark.parametrize("change", sorted(EDITS))
+def test_edit_verdicts_agree(change: str, tmp_path: Path) -> None:
+    project = copy_fixture("pdm-stale/after", tmp_path / "project")
+    edit(project / "pyproject.toml", *EDITS[change])
     assert pdm_stale(project, tmp_path / "home") is lockcheck_stale(project / "pdm.lock")

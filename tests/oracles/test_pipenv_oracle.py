@@ -3,29 +3,22 @@ edits of their Pipfile that pipenv counts as a change and edits it does not."""
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
 
-from conftest import FIXTURES
-from support_oracle import lockcheck_stale, run_tool, tool
-
-PROJECTS = FIXTURES / "projects"
+from support_oracle import copy_fixture, edit, exit_says_stale, lockcheck_stale, tool
 
 
 def pipenv_stale(project: Path, home: Path) -> bool:
-    proc = run_tool([tool("pipenv"), "verify"], project, home)
-    assert proc.returncode in (0, 1), proc.stdout + proc.stderr
-    return proc.returncode == 1
+    return exit_says_stale([tool("pipenv"), "verify"], project, home)
 
 
 @pytest.mark.parametrize(
     "name", ["pipenv-app", "pipenv-stale/before", "pipenv-stale/after", "pipenv-stale/edited"]
 )
 def test_fixture_verdicts_agree(name: str, tmp_path: Path) -> None:
-    project = tmp_path / "project"
-    shutil.copytree(PROJECTS / name, project)
+    project = copy_fixture(name, tmp_path / "project")
     expected = name == "pipenv-stale/edited"
     assert pipenv_stale(project, tmp_path / "home") is expected
     assert lockcheck_stale(project / "Pipfile.lock") is expected
@@ -47,22 +40,16 @@ EDITS = {
 }
 
 
-@pytest.mark.parametrize("edit", sorted(EDITS))
-def test_edit_verdicts_agree(edit: str, tmp_path: Path) -> None:
-    project = tmp_path / "project"
-    shutil.copytree(PROJECTS / "pipenv-stale/after", project)
-    pipfile = project / "Pipfile"
-    old, new = EDITS[edit]
-    text = pipfile.read_text()
-    assert old in text
-    pipfile.write_text(text.replace(old, new, 1))
+@pytest.mark.parametrize("change", sorted(EDITS))
+def test_edit_verdicts_agree(change: str, tmp_path: Path) -> None:
+    project = copy_fixture("pipenv-stale/after", tmp_path / "project")
+    edit(project / "Pipfile", *EDITS[change])
     assert pipenv_stale(project, tmp_path / "home") is lockcheck_stale(project / "Pipfile.lock")
 
 
 def test_a_pipfile_without_source(tmp_path: Path) -> None:
     """plette adds pip's default index when the Pipfile names none; lockcheck too."""
-    project = tmp_path / "project"
-    shutil.copytree(PROJECTS / "pipenv-stale/after", project)
+    project = copy_fixture("pipenv-stale/after", tmp_path / "project")
     pipfile = project / "Pipfile"
     text = pipfile.read_text()
     pipfile.write_text(text[text.index("[packages]") :])

@@ -19,14 +19,13 @@ from pathlib import Path
 
 import pytest
 
-from conftest import FIXTURES, run_cli
+from support_oracle import PROJECTS, copy_fixture, edit, lockcheck_stale
 
 POETRY = shutil.which("poetry", path=str(Path(sys.executable).parent))
 pytestmark = pytest.mark.skipif(
     POETRY is None, reason=f"poetry is not installed beside {sys.executable} (the test environment)"
 )
 
-PROJECTS = FIXTURES / "projects"
 LOCKS = sorted(str(p.parent.relative_to(PROJECTS)) for p in PROJECTS.rglob("poetry.lock"))
 STALE_STATES = {"stale", "edited"}
 
@@ -87,12 +86,9 @@ def poetry_verdicts(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple
     root = tmp_path_factory.mktemp("poetry-cases")
     projects = {}
     for i, (case, (fixture, file, old, new)) in enumerate(_cases().items()):
-        project = root / str(i)
-        shutil.copytree(PROJECTS / fixture, project)
+        project = copy_fixture(fixture, root / str(i))
         if file:
-            text = (project / file).read_text()
-            assert old in text, case
-            (project / file).write_text(text.replace(old, new, 1))
+            edit(project / file, old, new)
         projects[case] = project
     env = {k: v for k, v in os.environ.items() if not k.startswith(("POETRY_", "PIP_"))}
     env.update(
@@ -123,12 +119,6 @@ def poetry_verdicts(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple
     return verdicts
 
 
-def lockcheck_says_stale(project: Path) -> bool:
-    result = run_cli("check", "--format", "json", "--select", "LC201", str(project / "poetry.lock"))
-    assert result.json["errors"] == []
-    return bool(result.json["findings"])
-
-
 @pytest.mark.parametrize("fixture", LOCKS)
 def test_lc201_agrees_with_poetry(
     fixture: str, poetry_verdicts: dict[str, tuple[Path, bool]]
@@ -136,7 +126,7 @@ def test_lc201_agrees_with_poetry(
     project, poetry_stale = poetry_verdicts[f"fixture:{fixture}"]
     expected = Path(fixture).name in STALE_STATES
     assert poetry_stale is expected
-    assert lockcheck_says_stale(project) is expected
+    assert lockcheck_stale(project / "poetry.lock") is expected
 
 
 @pytest.mark.parametrize(("fixture", "file", "old", "new", "expected"), MUTATIONS)
@@ -150,4 +140,4 @@ def test_lc201_agrees_with_poetry_on_an_edit(
 ) -> None:
     project, poetry_stale = poetry_verdicts[f"edit:{fixture}:{old}->{new}"]
     assert poetry_stale is expected
-    assert lockcheck_says_stale(project) is expected
+    assert lockcheck_stale(project / "poetry.lock") is expected

@@ -25,7 +25,8 @@ from pathlib import Path
 
 import pytest
 
-from conftest import FIXTURES, run_cli
+from conftest import FIXTURES
+from support_oracle import PROJECTS, copy_fixture, edit, lockcheck_says
 from support_uv_index import git_repository, served, write_index
 
 UV = shutil.which("uv", path=str(Path(sys.executable).parent))
@@ -33,7 +34,6 @@ pytestmark = pytest.mark.skipif(
     UV is None, reason=f"uv is not installed beside {sys.executable} (the test environment)"
 )
 
-PROJECTS = FIXTURES / "projects"
 SERVED = "uv-lc201"  # locked against the packages in uv-lc201/wheels, served here
 PLACEHOLDER = "https://private.example.test"  # the served index's URL in the fixtures
 GIT_PLACEHOLDER = "https://git.example.test/epsilon.git"  # the git source's URL in them
@@ -150,8 +150,7 @@ def uv_env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
 
 
 def copy_project(fixture: str, target: Path, index_url: str, git_url: str) -> Path:
-    project = target / "project"
-    shutil.copytree(PROJECTS / fixture, project)
+    project = copy_fixture(fixture, target / "project")
     if fixture.startswith(SERVED):
         for path in [*project.rglob("pyproject.toml"), project / "uv.lock"]:
             text = path.read_text().replace(PLACEHOLDER, index_url)
@@ -182,13 +181,6 @@ def uv_says_stale(project: Path, fixture: str, env: dict[str, str]) -> bool:
     pytest.fail(f"uv gave no verdict on {fixture} (exit {proc.returncode}):\n{tail}")
 
 
-def lockcheck_says(project: Path) -> tuple[bool, list[str]]:
-    """Whether lockcheck finds the lock stale, and its notes."""
-    result = run_cli("check", "--format", "json", "--select", "LC201", str(project / "uv.lock"))
-    assert result.json["errors"] == []
-    return bool(result.json["findings"]), [n["message"] for n in result.json["notes"]]
-
-
 @pytest.mark.parametrize("fixture", LOCKS)
 def test_lc201_agrees_with_uv(
     fixture: str, tmp_path: Path, index_url: str, git_url: str, uv_env: dict[str, str]
@@ -196,7 +188,7 @@ def test_lc201_agrees_with_uv(
     project = copy_project(fixture, tmp_path, index_url, git_url)
     expected = Path(fixture).name in STALE_STATES
     assert uv_says_stale(project, fixture, uv_env) is expected
-    stale, notes = lockcheck_says(project)
+    stale, notes = lockcheck_says(project / "uv.lock")
     if fixture in CANNOT_KNOW:
         assert not stale
         assert any("dynamic" in n for n in notes), notes
@@ -217,11 +209,9 @@ def test_lc201_agrees_with_uv_on_an_edit(
     uv_env: dict[str, str],
 ) -> None:
     project = copy_project(fixture, tmp_path, index_url, git_url)
-    text = (project / file).read_text()
-    assert old in text
-    (project / file).write_text(text.replace(old, new, 1))
+    edit(project / file, old, new)
     assert uv_says_stale(project, fixture, uv_env) is expected
-    assert lockcheck_says(project)[0] is expected
+    assert lockcheck_says(project / "uv.lock")[0] is expected
 
 
 def test_every_served_fixture_has_both_states() -> None:
@@ -246,6 +236,6 @@ def test_a_lock_inside_a_workspace_member_is_not_what_uv_checks(
         '[package.metadata]\nrequires-dist = [{ name = "six" }]\n'
     )
     assert uv_says_stale(member, "workspace", uv_env) is False
-    stale, notes = lockcheck_says(member)
+    stale, notes = lockcheck_says(member / "uv.lock")
     assert not stale
     assert any("uv does not use this lock" in n for n in notes), notes

@@ -23,6 +23,7 @@ from lockcheck.index import pip_defaults
 from lockcheck.parsers import detect_format, parse_lockfile
 from lockcheck.rules import lc107_foreign_artifact_host as lc107
 from lockcheck.rules.base import RuleContext
+from support_locks import one_wheel_uv_lock
 
 PROJECTS = FIXTURES / "projects"
 TEST_INDEX, TEST_FILES = "index.test", "files.index.test"
@@ -115,20 +116,8 @@ def test_lookalike_subdomain_of_the_default_index(tmp_path: Path, name: str, def
 
 def uv_lock(tmp_path: Path, registry: str, artifact: str) -> Path:
     path = tmp_path / "uv.lock"
-    path.write_text(
-        f"""version = 1
-revision = 3
-requires-python = ">=3.10"
-
-[[package]]
-name = "demo"
-version = "1.0"
-source = {{ registry = "{registry}" }}
-wheels = [
-    {{ url = "{artifact}/demo-1.0-py3-none-any.whl", hash = "sha256:{"ab" * 32}" }},
-]
-"""
-    )
+    wheel_url = f"{artifact}/demo-1.0-py3-none-any.whl"
+    path.write_text(one_wheel_uv_lock("demo", "1.0", registry, wheel_url, "ab" * 32))
     return path
 
 

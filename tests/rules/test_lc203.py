@@ -31,6 +31,7 @@ from support_graph_edits import (
     line_of,
     without_package,
 )
+from support_index_env import isolated_index_env, run_verify, verify_timeout  # noqa: F401 (fixtures)
 from support_metadata_index import MetadataIndex, metadata_from_uv_lock, metadata_text
 
 REAL_LOCKS = sorted(
@@ -155,28 +156,8 @@ def test_pdm_dependency_for_a_platform_the_targets_exclude(tmp_path: Path) -> No
 # --- with --verify: requirements files, from core metadata ------------------------------
 
 
-@pytest.fixture
-def isolated(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    monkeypatch.setenv("LOCKCHECK_CACHE_DIR", str(tmp_path / "cache"))
-    monkeypatch.setenv("NETRC", str(tmp_path / "no-netrc"))
-    monkeypatch.setenv("LOCKCHECK_TIMEOUT", "5")
-    for variable in ("PIP_INDEX_URL", "UV_DEFAULT_INDEX", "UV_INDEX_URL"):
-        monkeypatch.delenv(variable, raising=False)
-
-
 def verified(path: Path, index: MetadataIndex) -> dict[str, Any]:
-    result = run_cli(
-        "check",
-        "--verify",
-        "--no-progress",
-        "--format",
-        "json",
-        "--select",
-        "LC203",
-        "--index-url",
-        index.url,
-        str(path),
-    )
+    result = run_verify("--index-url", index.url, str(path), select="LC203")
     assert result.exit_code in (0, 1, 3), result.stdout + result.stderr  # 3: unverified
     return dict(json.loads(result.stdout))
 
@@ -194,7 +175,7 @@ def small_app_index(server: HTTPServer, mode: str) -> MetadataIndex:
     return index
 
 
-@pytest.mark.usefixtures("isolated")
+@pytest.mark.usefixtures("verify_timeout")
 @pytest.mark.parametrize("mode", ["json", "simple-json", "simple-html"])
 def test_verify_real_requirements_file_complete_and_cut(
     server: HTTPServer, tmp_path: Path, mode: str
@@ -211,7 +192,7 @@ def test_verify_real_requirements_file_complete_and_cut(
         assert any(p.endswith(".whl.metadata") for p in index.paths())
 
 
-@pytest.mark.usefixtures("isolated")
+@pytest.mark.usefixtures("verify_timeout")
 def test_verify_metadata_that_does_not_match_its_hash_is_not_read(
     server: HTTPServer, tmp_path: Path
 ) -> None:
@@ -257,7 +238,7 @@ PIP_CASES = {
 }
 
 
-@pytest.mark.usefixtures("isolated")
+@pytest.mark.usefixtures("verify_timeout")
 @pytest.mark.parametrize("case", list(PIP_CASES))
 def test_verify_agrees_with_pip_in_hash_mode(server: HTTPServer, tmp_path: Path, case: str) -> None:
     names, extra, expected = PIP_CASES[case]
@@ -302,7 +283,7 @@ VERIFIED_FILES = [
 ]
 
 
-@pytest.mark.usefixtures("isolated")
+@pytest.mark.usefixtures("verify_timeout")
 @pytest.mark.parametrize("relative", VERIFIED_FILES)
 def test_verify_no_finding_on_files_the_tools_wrote(server: HTTPServer, relative: str) -> None:
     """Every requirements file and pylock.toml of a project, against the releases and
@@ -317,7 +298,7 @@ def test_verify_no_finding_on_files_the_tools_wrote(server: HTTPServer, relative
     assert lc203(report) == []
 
 
-@pytest.mark.usefixtures("isolated")
+@pytest.mark.usefixtures("verify_timeout")
 def test_verify_pylock_dependency_removed(server: HTTPServer, tmp_path: Path) -> None:
     index = small_app_index(server, "json")
     text = (FIXTURES / "small-app" / "pylock.toml").read_text()
@@ -329,7 +310,7 @@ def test_verify_pylock_dependency_removed(server: HTTPServer, tmp_path: Path) ->
     assert package == "requests" and "idna" in message
 
 
-@pytest.mark.usefixtures("isolated")
+@pytest.mark.usefixtures("verify_timeout")
 def test_verify_pipfile_lock_for_the_running_interpreter(
     server: HTTPServer, tmp_path: Path
 ) -> None:
@@ -353,7 +334,7 @@ def test_verify_pipfile_lock_for_the_running_interpreter(
     assert package == "requests" and "idna" in message
 
 
-@pytest.mark.usefixtures("isolated")
+@pytest.mark.usefixtures("verify_timeout")
 def test_verify_metadata_is_cached(server: HTTPServer) -> None:
     index = small_app_index(server, "simple-json")
     source = FIXTURES / "small-app" / "requirements-uv.txt"
@@ -364,7 +345,7 @@ def test_verify_metadata_is_cached(server: HTTPServer) -> None:
     assert not any(p.endswith(".metadata") for p in index.paths())
 
 
-@pytest.mark.usefixtures("isolated")
+@pytest.mark.usefixtures("verify_timeout")
 def test_verify_fetches_no_metadata_without_lc203(server: HTTPServer) -> None:
     index = small_app_index(server, "simple-json")
     result = run_cli(

@@ -10,74 +10,28 @@ import pytest
 from pytest_httpserver import HTTPServer
 from werkzeug import Response
 
-from fake_index import FakeIndex, closed_port_url, fake_digest
+from fake_index import FakeIndex, closed_port_url
 from lockcheck.checking import SettingsResolver
 from lockcheck.config import Overrides
 from lockcheck.discover import discover
 from lockcheck.engine import run
 from lockcheck.findings import Report
-from lockcheck.index import http
 from lockcheck.index.client import IndexClient
 from lockcheck.index.http import HttpSettings
+from support_index_env import isolated_index_env, quick_backoff  # noqa: F401 (fixtures)
+from support_locks import ACME_REQUIREMENT, ACME_WHEEL, acme_poetry_lock, acme_uv_lock
 
-WHEEL = "acme_billing-1.0-py3-none-any.whl"
-
-
-@pytest.fixture(autouse=True)
-def _isolated(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    monkeypatch.setenv("NETRC", str(tmp_path / "no-netrc"))
-    for variable in ("LOCKCHECK_TIMEOUT", "PIP_INDEX_URL", "UV_DEFAULT_INDEX", "UV_INDEX_URL"):
-        monkeypatch.delenv(variable, raising=False)
-    monkeypatch.setattr(http, "BACKOFF", 0.01)  # no test waits on the production backoff
+pytestmark = pytest.mark.usefixtures("isolated_index_env", "quick_backoff")
 
 
 def requirements(private: str) -> str:
-    return f"--index-url {private}\nacme-billing==1.0 --hash=sha256:{fake_digest(WHEEL)}\n"
-
-
-def uv_lock(private: str) -> str:
-    return f"""version = 1
-revision = 3
-requires-python = ">=3.10"
-
-[[package]]
-name = "acme-billing"
-version = "1.0"
-source = {{ registry = "{private}" }}
-wheels = [
-    {{ url = "{private.rsplit("/", 1)[0]}/packages/{WHEEL}", hash = "sha256:{fake_digest(WHEEL)}" }},
-]
-"""
-
-
-def poetry_lock(private: str) -> str:
-    return f"""[[package]]
-name = "acme-billing"
-version = "1.0"
-description = ""
-optional = false
-python-versions = "*"
-groups = ["main"]
-files = [
-    {{file = "{WHEEL}", hash = "sha256:{fake_digest(WHEEL)}"}},
-]
-
-[package.source]
-type = "legacy"
-url = "{private}"
-reference = "acme"
-
-[metadata]
-lock-version = "2.1"
-python-versions = "*"
-content-hash = "0"
-"""
+    return f"--index-url {private}\n{ACME_REQUIREMENT}"
 
 
 FORMATS: dict[str, Callable[[str], str]] = {
     "requirements.txt": requirements,
-    "uv.lock": uv_lock,
-    "poetry.lock": poetry_lock,
+    "uv.lock": acme_uv_lock,
+    "poetry.lock": lambda private: acme_poetry_lock(private, "acme"),
 }
 
 
@@ -108,7 +62,7 @@ def check(
 @pytest.fixture
 def private(server: HTTPServer) -> FakeIndex:
     index = FakeIndex(server, root="/private")
-    index.add_file("acme-billing", "1.0", WHEEL)
+    index.add_file("acme-billing", "1.0", ACME_WHEEL)
     return index
 
 

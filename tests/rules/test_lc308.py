@@ -10,21 +10,18 @@ from pathlib import Path
 import pytest
 from pytest_httpserver import HTTPServer
 
-from conftest import FIXTURES, Result, run_cli
-from fake_index import FakeIndex
-from lockcheck.model import SourceKind
-from lockcheck.parsers import detect_format, parse_lockfile
+from conftest import FIXTURES, Result
+from fake_index import FakeIndex, locked_files
+from support_index_env import (
+    isolated_index_env,  # noqa: F401 (a fixture)
+    run_verify,
+)
 
 PROJECTS = FIXTURES / "projects"
 FILE_URL = re.compile(r"https://files\.index\.test/packages/[0-9a-f]{2}/[0-9a-f]{2}/[0-9a-f]+/")
 
 
-@pytest.fixture(autouse=True)
-def _isolated(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    monkeypatch.setenv("LOCKCHECK_CACHE_DIR", str(tmp_path / "cache"))
-    monkeypatch.setenv("NETRC", str(tmp_path / "no-netrc"))
-    for variable in ("PIP_INDEX_URL", "UV_DEFAULT_INDEX", "UV_INDEX_URL", "LOCKCHECK_TIMEOUT"):
-        monkeypatch.delenv(variable, raising=False)
+pytestmark = pytest.mark.usefixtures("isolated_index_env")
 
 
 def served_copy(tmp_path: Path, project: str, name: str, index: FakeIndex) -> Path:
@@ -35,36 +32,13 @@ def served_copy(tmp_path: Path, project: str, name: str, index: FakeIndex) -> Pa
     text = FILE_URL.sub(f"{index.base}/packages/", text)
     copy = tmp_path / name
     copy.write_text(text)
-    fmt = detect_format(str(copy))
-    assert fmt is not None
-    for package in parse_lockfile(str(copy), fmt).packages:
-        if package.source.kind is not SourceKind.REGISTRY or package.version is None:
-            continue
-        for artifact in package.artifacts:
-            if artifact.filename and artifact.hashes:
-                index.add_file(
-                    package.name,
-                    package.version,
-                    artifact.filename,
-                    digests={h.algorithm: h.digest for h in artifact.hashes},
-                    size=artifact.size,
-                    upload_time=artifact.upload_time,
-                )
+    for package, artifact in locked_files(copy):
+        index.add_locked(package, artifact)
     return copy
 
 
 def verify(path: Path, *extra: str) -> Result:
-    return run_cli(
-        "check",
-        "--verify",
-        "--no-progress",
-        "--format",
-        "json",
-        "--select",
-        "LC3",
-        *extra,
-        str(path),
-    )
+    return run_verify(*extra, str(path))
 
 
 CASES = [("small-app", "uv.lock"), ("small-app", "pylock.toml"), ("data-tool", "uv.lock")]

@@ -12,16 +12,20 @@ from __future__ import annotations
 
 import re
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
 from pytest_httpserver import HTTPServer
 
-from conftest import FIXTURES, Result, run_cli
-from fake_index import FakeIndex
-from lockcheck.model import SourceKind
-from lockcheck.parsers import detect_format, parse_lockfile
+from conftest import FIXTURES, Result
+from fake_index import FakeIndex, IndexFile, locked_files
+from lockcheck.parsers import detect_format
+from support_index_env import (
+    isolated_index_env,  # noqa: F401 (a fixture)
+    run_verify,
+)
 
 PROJECTS = FIXTURES / "projects"
 SDIST_LINE = re.compile(r"^.*\.(?:tar\.gz|zip)\b.*(?:\n|$)", re.M)
@@ -40,43 +44,24 @@ PROJECTS_WITH_LOCKS = [
 ]
 
 
-@pytest.fixture(autouse=True)
-def _isolated(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    monkeypatch.setenv("LOCKCHECK_CACHE_DIR", str(tmp_path / "cache"))
-    monkeypatch.setenv("NETRC", str(tmp_path / "no-netrc"))
-    for variable in ("PIP_INDEX_URL", "UV_DEFAULT_INDEX", "UV_INDEX_URL", "LOCKCHECK_TIMEOUT"):
-        monkeypatch.delenv(variable, raising=False)
+pytestmark = pytest.mark.usefixtures("isolated_index_env")
 
 
 def publish(index: FakeIndex, *locks: Path) -> dict[str, str]:
     """Publish every file the locks name (as the real index had them); returns each
     published filename's sha256."""
     digests: dict[str, str] = {}
-    files: dict[str, Any] = {}
+    files: dict[str, IndexFile] = {}
     for path in locks:
-        fmt = detect_format(str(path))
-        assert fmt is not None
-        for package in parse_lockfile(str(path), fmt).packages:
-            if package.source.kind is not SourceKind.REGISTRY or package.version is None:
-                continue
-            for artifact in package.artifacts:
-                if not artifact.filename or not artifact.hashes:
-                    continue
-                if artifact.filename in files:  # poetry records no upload time; uv does
-                    files[artifact.filename].upload_time = (
-                        files[artifact.filename].upload_time or artifact.upload_time
-                    )
-                    continue
-                hashes = {h.algorithm: h.digest for h in artifact.hashes}
-                digests[artifact.filename] = hashes.get("sha256", "")
-                files[artifact.filename] = index.add_file(
-                    package.name,
-                    package.version,
-                    artifact.filename,
-                    digests=hashes,
-                    size=artifact.size,
-                    upload_time=artifact.upload_time,
+        for package, artifact in locked_files(path):
+            assert artifact.filename is not None
+            if artifact.filename in files:  # poetry records no upload time; uv does
+                files[artifact.filename].upload_time = (
+                    files[artifact.filename].upload_time or artifact.upload_time
                 )
+                continue
+            files[artifact.filename] = index.add_locked(package, artifact)
+            digests[artifact.filename] = files[artifact.filename].digests.get("sha256", "")
     return digests
 
 
@@ -89,19 +74,7 @@ def project_locks(project: str) -> list[Path]:
 
 
 def verify(*paths: Path, index: FakeIndex) -> Result:
-    return run_cli(
-        "check",
-        "--verify",
-        "--no-progress",
-        "--no-cache",
-        "--format",
-        "json",
-        "--select",
-        "LC309",
-        "--index-url",
-        index.url,
-        *map(str, paths),
-    )
+    return run_verify("--no-cache", "--index-url", index.url, *map(str, paths), select="LC309")
 
 
 def lc309(result: Result) -> list[dict[str, Any]]:
@@ -205,8 +178,9 @@ def test_uv_lock_cut_to_one_wheel_names_the_platforms(server: HTTPServer, tmp_pa
     )
 
 
-def cut_numpy(text: str) -> str:
-    """big/uv.lock with numpy 2.4.6 cut to one Linux x86_64 CPython 3.11 wheel."""
+def cut_numpy(text: str, keep: Callable[[str], bool] = lambda line: NUMPY_KEEP in line) -> str:
+    """big/uv.lock with numpy 2.4.6's files cut to those whose line ``keep`` accepts (by
+    default one Linux x86_64 CPython 3.11 wheel)."""
     lines = text.splitlines(keepends=True)
     start = next(
         i
@@ -217,7 +191,7 @@ def cut_numpy(text: str) -> str:
     kept = [
         line
         for line in lines[start:end]
-        if not (".whl" in line or "sdist = " in line) or NUMPY_KEEP in line
+        if not (".whl" in line or "sdist = " in line) or keep(line)
     ]
     return "".join(lines[:start] + kept + lines[end:])
 
@@ -258,21 +232,10 @@ def test_uv_environments_limit_what_is_judged(server: HTTPServer, tmp_path: Path
     hash for the macOS and Windows wheels."""
     index = FakeIndex(server)
     copy = served_copy(tmp_path, "big", "uv.lock", index)
-    text = (PROJECTS / "big" / "uv.lock").read_text()
-    lines = text.splitlines(keepends=True)
-    start = next(
-        i
-        for i, line in enumerate(lines)
-        if line.strip() == 'name = "numpy"' and lines[i + 1].strip() == 'version = "2.4.6"'
+    edited = cut_numpy(
+        (PROJECTS / "big" / "uv.lock").read_text(),
+        keep=lambda line: "linux" in line and "musllinux" not in line,
     )
-    end = next(i for i in range(start + 1, len(lines)) if lines[i].startswith("[[package]]"))
-    linux_only = [
-        line
-        for line in lines[start:end]
-        if not (".whl" in line or "sdist = " in line)
-        or ("linux" in line and "musllinux" not in line)
-    ]
-    edited = "".join(lines[:start] + linux_only + lines[end:])
     marker = "supported-markers = [\"sys_platform == 'linux'\"]\n"
     both = edited.replace('requires-python = ">=3.11"\n', f'requires-python = ">=3.11"\n{marker}')
     copy.write_text(edited)
