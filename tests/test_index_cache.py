@@ -411,3 +411,29 @@ def _cache_warning_case(
     monkeypatch.setenv("LOCKCHECK_CACHE_DIR", str(tmp_path / "cache"))
     result = run_cli("check", "--verify", "--no-progress", "--index-url", index.url, str(lock))
     assert result.exit_code == 0 and "cache was not used" not in result.stderr
+
+
+def test_metadata_absence_is_dated_and_kept_apart(
+    path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from lockcheck.index.cache_first import MAX_CACHE_AGE, _read_metadata
+
+    clock = Clock()
+    monkeypatch.setattr(cache_module, "_now", clock)
+    key, other = ReleaseKey(INDEX, "demo", "1.0"), ReleaseKey(INDEX, "demo", "2.0")
+    with ReleaseCache.open(path) as cache:
+        cache.put_metadata_absence(key, "the index publishes no core metadata")
+        cache.put_metadata(other, ("idna>=3",))
+        assert cache.get_metadata(key) is None  # an absence is never read as "requires nothing"
+        assert cache.get_metadata_absence(other) is None
+        assert cache.get_metadata_absence(key) == ("the index publishes no core metadata", 0.0)
+        read = _read_metadata(cache, [key, other])
+        assert (
+            read[key].requires is None and read[key].error == "the index publishes no core metadata"
+        )
+        assert read[other].requires == ("idna>=3",)
+        clock.now += MAX_CACHE_AGE + 1  # the index may have added it since: ask again
+        assert key not in _read_metadata(cache, [key, other])
+        assert other in _read_metadata(cache, [key, other])  # published metadata never changes
+        clock.now -= 2 * MAX_CACHE_AGE + 2 * cache_module.CLOCK_SKEW  # dated in the future
+        assert cache.get_metadata_absence(key) is None

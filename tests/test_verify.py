@@ -275,6 +275,23 @@ def test_warm_run_makes_no_requests(server: HTTPServer) -> None:
     assert len(index.requests) == cold
 
 
+@pytest.mark.parametrize("mode", ["json", "mirror", "project-json-only", "simple-html"])
+def test_warm_run_of_a_requirements_file_makes_no_requests(server: HTTPServer, mode: str) -> None:
+    # LC203 asks each release's core metadata too. Where the index publishes none (all
+    # but the JSON API's per-version pages here), that answer is cached like a release,
+    # so a warm run asks nothing; the notes say the same as the cold run's.
+    index = FakeIndex(server, mode)
+    publish_project(index, "small-app")
+    lock = PROJECTS / "small-app" / "requirements.txt"
+    cold = run_verify("--index-url", index.url, str(lock), select="LC203,LC3")
+    assert "/simple/click/" in index.paths() or "/pypi/click/8.4.2/json" in index.paths()
+    index.reset_log()
+    warm = run_verify("--index-url", index.url, str(lock), select="LC203,LC3")
+    assert index.paths() == []
+    assert warm.exit_code == cold.exit_code
+    assert warm.json["notes"] == cold.json["notes"]
+
+
 def test_corrupt_cache_is_rebuilt(server: HTTPServer, tmp_path: Path) -> None:
     index = FakeIndex(server)
     publish_project(index, "small-app")

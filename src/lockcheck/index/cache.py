@@ -185,6 +185,43 @@ class ReleaseCache:
             )
         )
 
+    def get_metadata_absence(self, key: ReleaseKey) -> tuple[str, float] | None:
+        """Why the index said it publishes no core metadata for a release, and how many
+        seconds ago; None without such an answer (or one dated in the future)."""
+        row = self._run(
+            lambda conn: conn.execute(
+                "SELECT requires FROM metadata WHERE index_url = ? AND name = ? AND version = ?",
+                tuple(key),
+            ).fetchone()
+        )
+        if row is None:
+            return None
+        import json
+
+        try:
+            value = json.loads(row[0])
+            reason, at = value["absent"], float(value["at"])
+        except (ValueError, TypeError, KeyError):
+            return None
+        age = _now() - at
+        if not isinstance(reason, str) or not age >= -CLOCK_SKEW:
+            return None
+        return reason, max(0.0, age)
+
+    def put_metadata_absence(self, key: ReleaseKey, reason: str) -> None:
+        """Keep the index's answer that it publishes no core metadata for a release: unlike
+        the metadata itself it may change (an index can add it later), so it is dated."""
+        import json
+
+        data = json.dumps({"absent": reason, "at": _now()})
+        self._run(
+            lambda conn: conn.execute(
+                "INSERT OR REPLACE INTO metadata (index_url, name, version, requires)"
+                " VALUES (?, ?, ?, ?)",
+                (*key, data),
+            )
+        )
+
     def close(self) -> None:
         with self._lock:
             self._close()

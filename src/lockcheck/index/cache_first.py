@@ -40,6 +40,15 @@ class MetadataCache(Protocol):
     def put_metadata(self, key: ReleaseKey, requires: tuple[str, ...]) -> None: ...
 
 
+@runtime_checkable
+class MetadataAbsenceCache(Protocol):
+    """A cache that also keeps the index's answer that a release has no core metadata."""
+
+    def get_metadata_absence(self, key: ReleaseKey) -> tuple[str, float] | None: ...
+
+    def put_metadata_absence(self, key: ReleaseKey, reason: str) -> None: ...
+
+
 class CacheFirstIndex:
     def __init__(self, make_client: Callable[[], PackageIndex], cache: CacheStore) -> None:
         self._make_client = make_client
@@ -152,10 +161,19 @@ def _read_metadata(cache: object, keys: Sequence[ReleaseKey]) -> dict[ReleaseKey
     if not isinstance(cache, MetadataCache):
         return {}
     found = _read_each(cache.get_metadata, keys)
-    return {key: CoreMetadata(key, requires, source="cache") for key, requires in found.items()}
+    read = {key: CoreMetadata(key, requires, source="cache") for key, requires in found.items()}
+    if isinstance(cache, MetadataAbsenceCache):
+        # A warm run asks no index about releases it already knows have no metadata.
+        absent = _read_each(cache.get_metadata_absence, [k for k in keys if k not in read])
+        for key, (reason, age) in absent.items():
+            if age < MAX_CACHE_AGE:
+                read[key] = CoreMetadata(key, None, reason, source="cache")
+    return read
 
 
 def _store_metadata(cache: object, found: CoreMetadata) -> None:
+    if found.source == "absent" and isinstance(cache, MetadataAbsenceCache):
+        _write(cache.put_metadata_absence, found.key, found.error or "")
     if found.requires is None or found.source == "cache" or not isinstance(cache, MetadataCache):
         return
     _write(cache.put_metadata, found.key, found.requires)

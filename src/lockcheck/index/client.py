@@ -231,7 +231,7 @@ class IndexClient:
                         json_base = None  # requires_dist is on the per-version page only
                     known = (index, normalize_name(key.name))
                     if json_base is None and known in self._without_metadata:
-                        return CoreMetadata(key, None, NO_CORE_METADATA)
+                        return CoreMetadata(key, None, NO_CORE_METADATA, source="absent")
                     return await release_metadata(get, json_base, key)
                 except FetchError as error:
                     return CoreMetadata(key, None, str(error))

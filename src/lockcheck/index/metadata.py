@@ -35,7 +35,9 @@ class CoreMetadata(NamedTuple):
     key: ReleaseKey
     requires: tuple[str, ...] | None
     error: str | None = None
-    source: str = ""  # "json" or "pep658"
+    # "json" or "pep658"; "absent": the index answered that it publishes none (cached a
+    # while, like a release); "" when it could not be asked.
+    source: str = ""
 
 
 class Page(NamedTuple):
@@ -72,11 +74,11 @@ async def release_metadata(get: Getter, json_base: str | None, key: ReleaseKey) 
         if filename.endswith(".whl") and filenames.names(filename, name, version)
     ]
     if not candidates:
-        return CoreMetadata(key, None, NO_CORE_METADATA)
+        return CoreMetadata(key, None, NO_CORE_METADATA, source="absent")
     url, hashes = candidates[0]
     found = await get(url + ".metadata", "*/*")
     if found is None:
-        return CoreMetadata(key, None, f"{url}.metadata is not served")
+        return CoreMetadata(key, None, f"{url}.metadata is not served", source="absent")
     problem = hash_problem(found.body, hashes)
     if problem:
         return CoreMetadata(key, None, problem)
