@@ -155,51 +155,21 @@ class ReleaseCache:
 
     def get_metadata(self, key: ReleaseKey) -> tuple[str, ...] | None:
         """The cached Requires-Dist of a release, or None."""
-        row = self._run(
-            lambda conn: conn.execute(
-                "SELECT requires FROM metadata WHERE index_url = ? AND name = ? AND version = ?",
-                tuple(key),
-            ).fetchone()
-        )
-        if row is None:
-            return None
-        import json
-
-        try:
-            value = json.loads(row[0])
-        except (ValueError, TypeError):
-            return None
+        value = self._metadata_row(key)
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            return None  # a damaged entry is a miss
+            return None  # none, damaged, or an absence (below)
         return tuple(value)
 
     def put_metadata(self, key: ReleaseKey, requires: tuple[str, ...]) -> None:
-        import json
-
-        data = json.dumps(list(requires))
-        self._run(
-            lambda conn: conn.execute(
-                "INSERT OR REPLACE INTO metadata (index_url, name, version, requires)"
-                " VALUES (?, ?, ?, ?)",
-                (*key, data),
-            )
-        )
+        self._put_metadata_row(key, list(requires))
 
     def get_metadata_absence(self, key: ReleaseKey) -> tuple[str, float] | None:
         """Why the index said it publishes no core metadata for a release, and how many
         seconds ago; None without such an answer (or one dated in the future)."""
-        row = self._run(
-            lambda conn: conn.execute(
-                "SELECT requires FROM metadata WHERE index_url = ? AND name = ? AND version = ?",
-                tuple(key),
-            ).fetchone()
-        )
-        if row is None:
+        value = self._metadata_row(key)
+        if not isinstance(value, dict):
             return None
-        import json
-
         try:
-            value = json.loads(row[0])
             reason, at = value["absent"], float(value["at"])
         except (ValueError, TypeError, KeyError):
             return None
@@ -211,9 +181,29 @@ class ReleaseCache:
     def put_metadata_absence(self, key: ReleaseKey, reason: str) -> None:
         """Keep the index's answer that it publishes no core metadata for a release: unlike
         the metadata itself it may change (an index can add it later), so it is dated."""
+        self._put_metadata_row(key, {"absent": reason, "at": _now()})
+
+    def _metadata_row(self, key: ReleaseKey) -> object:
+        """The JSON a release's metadata row holds; None when there is none or it is damaged."""
+        row = self._run(
+            lambda conn: conn.execute(
+                "SELECT requires FROM metadata WHERE index_url = ? AND name = ? AND version = ?",
+                tuple(key),
+            ).fetchone()
+        )
+        if row is None:
+            return None
         import json
 
-        data = json.dumps({"absent": reason, "at": _now()})
+        try:
+            return json.loads(row[0])
+        except (ValueError, TypeError):
+            return None
+
+    def _put_metadata_row(self, key: ReleaseKey, value: object) -> None:
+        import json
+
+        data = json.dumps(value)
         self._run(
             lambda conn: conn.execute(
                 "INSERT OR REPLACE INTO metadata (index_url, name, version, requires)"
