@@ -4,6 +4,7 @@ and the engine's verified/unverified counts share."""
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Iterator
 from typing import NamedTuple
 from urllib.parse import unquote, urlsplit
@@ -23,7 +24,29 @@ class HashCheck(NamedTuple):
     unverifiable: bool  # the index publishes no digest of this algorithm
 
 
-def check_hashes(package: LockedPackage, release: Release) -> list[HashCheck]:
+def check_hashes(package: LockedPackage, release: Release) -> tuple[HashCheck, ...]:
+    """Each locked hash of the package against the release's files. Several rules and the
+    engine ask this of every package: the answer is kept for the pair (by identity, both
+    being immutable), so a release's digests are tabled once, not once per asker."""
+    key = (id(package), id(release))
+    kept = _checked.get(key)
+    if kept is not None and kept[0] is package and kept[1] is release:
+        return kept[2]
+    checks = tuple(_check_hashes(package, release))
+    if len(_checked) >= _KEEP:
+        _checked.pop(next(iter(_checked)))
+    _checked[key] = (package, release, checks)
+    return checks
+
+
+# Recent answers of check_hashes and published, oldest first; bounded for long-lived
+# callers. Each entry holds its objects, so an id is not reused while it is kept.
+_KEEP = 4096
+_checked: dict[tuple[int, int], tuple[LockedPackage, Release, tuple[HashCheck, ...]]] = {}
+_by_filename: dict[int, tuple[Release, dict[str, PublishedFile]]] = {}
+
+
+def _check_hashes(package: LockedPackage, release: Release) -> list[HashCheck]:
     by_digest: dict[tuple[str, str], PublishedFile] = {}
     algorithms: set[str] = set()
     for file in release.files:
@@ -48,12 +71,18 @@ def check_hashes(package: LockedPackage, release: Release) -> list[HashCheck]:
 
 
 def published(release: Release, filename: str | None) -> PublishedFile | None:
+    """The release's file of that name (the first, as the index lists them)."""
     if filename is None:
         return None
-    for file in release.files:
-        if file.filename == filename:
-            return file
-    return None
+    kept = _by_filename.get(id(release))
+    if kept is None or kept[0] is not release:
+        table: dict[str, PublishedFile] = {}
+        for file in release.files:
+            table.setdefault(file.filename, file)
+        if len(_by_filename) >= _KEEP:
+            _by_filename.pop(next(iter(_by_filename)))
+        kept = _by_filename[id(release)] = (release, table)
+    return kept[1].get(filename)
 
 
 def moved_artifacts(package: LockedPackage, release: Release) -> list[tuple[Artifact, str]]:
@@ -104,6 +133,7 @@ def artifact_disagreements(artifact: Artifact, file: PublishedFile) -> list[str]
     return found
 
 
+@functools.lru_cache(maxsize=8192)  # a lock and its index repeat the same few thousand
 def instant(text: str | None) -> dt.datetime | None:
     """An ISO 8601 time to the second (locks and indexes differ in sub-second digits)."""
     if not text:
