@@ -41,3 +41,11 @@ def test_only_lower_case_sha256_digests_are_plain(
 ) -> None:
     packages = (package(*hashes[:1]), package(*hashes[1:]))
     assert all_plain_sha256(packages) is plain
+
+
+@pytest.mark.parametrize("bad_at", [0, 4095, 4096, 9999])
+def test_a_bad_digest_is_found_in_any_chunk(bad_at: int) -> None:
+    hashes = [("sha256", f"{i:064x}") for i in range(10_000)]
+    assert all_plain_sha256(tuple(package(h) for h in hashes)) is True
+    hashes[bad_at] = ("sha256", hashes[bad_at][1].upper().replace("0", "A"))
+    assert all_plain_sha256(tuple(package(h) for h in hashes)) is False

@@ -76,17 +76,31 @@ def all_plain_sha256(packages: Sequence[LockedPackage]) -> bool:
     lock asked about is kept: LC003 and LC004 both ask."""
     if _last_plain and _last_plain[0][0] is packages:
         return _last_plain[0][1]
-    every = [h for package in packages for h in package.all_hashes]
-    joined = "\n".join(map(_DIGEST, every))
-    # 64 hex digits a line, and as many lines as hashes (a digest holding a newline
-    # would make more).
-    plain = not every or (
-        set(map(_ALGORITHM, every)) == {"sha256"}
-        and len(joined) == 65 * len(every) - 1
-        and _PLAIN_DIGESTS.fullmatch(joined + "\n") is not None
-    )
+    plain = True
+    chunk: list[Hash] = []
+    for package in packages:
+        chunk.extend(package.all_hashes)
+        if len(chunk) >= 4096:  # in chunks: a 10,000-entry lock's digests are 10 MB of text
+            plain = _plain(chunk)
+            if not plain:
+                break
+            chunk.clear()
+    plain = plain and _plain(chunk)
     _last_plain[:] = [(packages, plain)]
     return plain
+
+
+def _plain(hashes: list[Hash]) -> bool:
+    if not hashes:
+        return True
+    joined = "\n".join(map(_DIGEST, hashes))
+    # 64 hex digits a line, and as many lines as hashes (a digest holding a newline
+    # would make more).
+    return (
+        set(map(_ALGORITHM, hashes)) == {"sha256"}
+        and len(joined) == 65 * len(hashes) - 1
+        and _PLAIN_DIGESTS.fullmatch(joined + "\n") is not None
+    )
 
 
 _ALGORITHM, _DIGEST = operator.itemgetter(0), operator.itemgetter(1)
