@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterator
 from typing import NamedTuple
@@ -181,6 +182,7 @@ def same_index(first: str, second: str) -> bool:
     return _index_key(first) == _index_key(second)
 
 
+@functools.lru_cache(maxsize=1024)  # a lock names a few indexes, hundreds of times each
 def _index_key(url: str) -> str:
     parts = split(url)
     if parts is None or not parts.hostname:
