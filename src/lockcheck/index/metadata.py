@@ -11,13 +11,10 @@ reads answers.
 
 from __future__ import annotations
 
-import hashlib
 import json
 from collections.abc import Awaitable, Callable, Mapping, Sequence
-from email.parser import BytesHeaderParser
-from html.parser import HTMLParser
 from typing import NamedTuple, Protocol, runtime_checkable
-from urllib.parse import quote, unquote, urljoin
+from urllib.parse import quote, urljoin
 
 from lockcheck import filenames
 from lockcheck.index.interface import ReleaseKey
@@ -103,12 +100,16 @@ def requires_from_json(body: bytes) -> tuple[str, ...] | None:
 
 
 def requires_from_metadata(body: bytes) -> tuple[str, ...]:
+    from email.parser import BytesHeaderParser  # email pulls in socket, random, calendar
+
     headers = BytesHeaderParser().parsebytes(body)
     return tuple(str(value) for value in headers.get_all("Requires-Dist") or ())
 
 
 def hash_problem(body: bytes, hashes: Mapping[str, str]) -> str | None:
     """None when ``body`` has a strong published hash and matches it."""
+    import hashlib  # OpenSSL's start-up: only when a metadata file is checked
+
     for algorithm in _STRONG:
         expected = hashes.get(algorithm)
         if expected:
@@ -137,25 +138,6 @@ def metadata_links(page: Page) -> list[tuple[str, str, dict[str, str]]]:
                 hashes = {str(k): str(v) for k, v in meta.items()}
                 links.append((name, urljoin(page.url, url), hashes))
         return links
-    parser = _Anchors(page.url)
-    parser.feed(page.body.decode("utf-8", "replace"))
-    return parser.links
+    from lockcheck.index.metadata_html import metadata_anchors  # html.parser: only here
 
-
-class _Anchors(HTMLParser):
-    def __init__(self, base: str) -> None:
-        super().__init__()
-        self.base = base
-        self.links: list[tuple[str, str, dict[str, str]]] = []
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag != "a":
-            return
-        values = dict(attrs)
-        href = values.get("href")
-        meta = values.get("data-core-metadata") or values.get("data-dist-info-metadata")
-        if not href or not meta or "=" not in meta:
-            return
-        algorithm, _, digest = meta.partition("=")
-        url = urljoin(self.base, href).split("#", 1)[0]
-        self.links.append((unquote(url.rsplit("/", 1)[-1]), url, {algorithm.lower(): digest}))
+    return metadata_anchors(page.url, page.body.decode("utf-8", "replace"))
