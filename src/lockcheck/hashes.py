@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import operator
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 
-from lockcheck.model import Hash, LockedPackage
+from lockcheck.model import Hash, Location, LockedPackage, Lockfile
 
 # What pip accepts for --hash (pip's STRONG_HASHES).
 ACCEPTED = frozenset({"sha256", "sha384", "sha512"})
@@ -67,6 +67,17 @@ def problems(hashes: tuple[Hash, ...]) -> list[tuple[Hash, str]]:
         if why:
             found.append((h, why))
     return found
+
+
+def hash_groups(lock: Lockfile) -> Iterator[tuple[LockedPackage, Location, tuple[Hash, ...]]]:
+    """Each group of hashes a lock writes in one place (a package's own, each artifact's),
+    with where; nothing at all for the common lock whose every hash is plain sha256."""
+    if all_plain_sha256(lock.packages):
+        return
+    for package in lock.packages:
+        yield package, package.location, package.hashes
+        for artifact in package.artifacts:
+            yield package, artifact.location, artifact.hashes
 
 
 def all_plain_sha256(packages: Sequence[LockedPackage]) -> bool:

@@ -26,27 +26,22 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from lockcheck.findings import Finding, Severity
-from lockcheck.hashes import ACCEPTED, KNOWN_LENGTHS, all_plain_sha256
+from lockcheck.hashes import ACCEPTED, KNOWN_LENGTHS, hash_groups
 from lockcheck.model import Lockfile
 from lockcheck.rules import fixes
 from lockcheck.rules.base import RuleContext, define
 
 
 def check(lock: Lockfile, ctx: RuleContext) -> Iterator[Finding]:
-    if all_plain_sha256(lock.packages):
-        return
-    for package in lock.packages:
-        groups = [(package.location, package.hashes)]
-        groups += [(a.location, a.hashes) for a in package.artifacts]
-        for location, hashes in groups:
-            weak = sorted({h.algorithm.lower() for h in hashes} & set(KNOWN_LENGTHS) - ACCEPTED)
-            if weak:
-                yield RULE.finding(
-                    location,
-                    f"{', '.join(weak)} hash: pip accepts only sha256, sha384 and sha512",
-                    package=package,
-                    fix=fixes.regenerate(lock),
-                )
+    for package, location, hashes in hash_groups(lock):
+        weak = sorted({h.algorithm.lower() for h in hashes} & set(KNOWN_LENGTHS) - ACCEPTED)
+        if weak:
+            yield RULE.finding(
+                location,
+                f"{', '.join(weak)} hash: pip accepts only sha256, sha384 and sha512",
+                package=package,
+                fix=fixes.regenerate(lock),
+            )
 
 
 RULE = define(

@@ -26,38 +26,33 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from lockcheck.findings import Finding, Severity
-from lockcheck.hashes import all_lower_case, all_plain_sha256, old_pip_refuses, problems
+from lockcheck.hashes import all_lower_case, hash_groups, old_pip_refuses, problems
 from lockcheck.model import Lockfile
 from lockcheck.rules import fixes
 from lockcheck.rules.base import RuleContext, define
 
 
 def check(lock: Lockfile, ctx: RuleContext) -> Iterator[Finding]:
-    if all_plain_sha256(lock.packages):
-        return
-    for package in lock.packages:
-        groups = [(package.location, package.hashes)]
-        groups += [(a.location, a.hashes) for a in package.artifacts]
-        for location, hashes in groups:
-            for _hash, why in problems(hashes):
+    for package, location, hashes in hash_groups(lock):
+        for _hash, why in problems(hashes):
+            yield RULE.finding(
+                location,
+                why,
+                package=package,
+                fix=fixes.regenerate(lock),
+            )
+        if all_lower_case(hashes):
+            continue
+        for h in hashes:
+            if old_pip_refuses(h):
+                # pip 24.2+ (the pip lockcheck is tested against) installs it: a warning.
                 yield RULE.finding(
                     location,
-                    why,
+                    f"{h.algorithm} digest is in upper case: pip 24.2 and later accept it, "
+                    "pip before 24.2 refuses it (it compares digests as written)",
                     package=package,
-                    fix=fixes.regenerate(lock),
-                )
-            if all_lower_case(hashes):
-                continue
-            for h in hashes:
-                if old_pip_refuses(h):
-                    # pip 24.2+ (the pip lockcheck is tested against) installs it: a warning.
-                    yield RULE.finding(
-                        location,
-                        f"{h.algorithm} digest is in upper case: pip 24.2 and later accept it, "
-                        "pip before 24.2 refuses it (it compares digests as written)",
-                        package=package,
-                        fix="write the digest in lower case, as every locking tool does",
-                    ).with_severity(Severity.WARNING)
+                    fix="write the digest in lower case, as every locking tool does",
+                ).with_severity(Severity.WARNING)
 
 
 RULE = define(__doc__, code="LC004", name="malformed-hash", severity=Severity.ERROR, check=check)
