@@ -11,7 +11,6 @@ import itertools
 import operator
 import re
 from functools import cache
-from typing import Any
 
 _PLATFORMS = (
     ("linux", "Linux", "posix", ("x86_64", "aarch64")),
@@ -110,7 +109,7 @@ def supported(python: str | None, markers: tuple[str, ...] = ()) -> int:
     any (uv `environments`), by one of its markers."""
     bits = 0
     for i, env in enumerate(environments()):
-        if _admitted(env, python):
+        if admits(python, env["python_full_version"]):
             bits |= 1 << i
     if markers:
         bits &= functools.reduce(operator.or_, (truth(m) for m in markers), 0)
@@ -147,17 +146,14 @@ def describe(env: dict[str, str]) -> str:
 
 
 @cache
-def _specifier(python: str) -> Any:
+def admits(python: str | None, version: str) -> bool:
+    """Does the requires-python specifier ``python`` admit this Python version? (No
+    specifier, or one that does not parse, admits every version: nothing is guessed.)"""
+    if not python:
+        return True
     from packaging.specifiers import InvalidSpecifier, SpecifierSet
 
     try:
-        return SpecifierSet(python)
+        return SpecifierSet(python).contains(version, prereleases=True)
     except InvalidSpecifier:
-        return None
-
-
-def _admitted(env: dict[str, str], python: str | None) -> bool:
-    if not python:
         return True
-    spec = _specifier(python)
-    return spec is None or spec.contains(env["python_full_version"], prereleases=True)

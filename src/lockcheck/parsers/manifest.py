@@ -17,7 +17,7 @@ from functools import cache
 from typing import Any
 
 from lockcheck.errors import LockfileError
-from lockcheck.markers import environments, truth
+from lockcheck.markers import admits, environments, truth
 from lockcheck.model import REQUIRES_PYTHON_KEY, VERSION_KEY, normalize_name
 from lockcheck.parsers.toml_document import TomlDocument
 
@@ -114,7 +114,7 @@ def _signature(entries: tuple[Declared, ...], extras: tuple[str, ...], python: s
     "marker#<digest of the truth table>" over the environments ``python`` admits, for each
     extra and for none."""
     admitted = [
-        i for i, env in enumerate(environments()) if _admitted(env["python_full_version"], python)
+        i for i, env in enumerate(environments()) if admits(python, env["python_full_version"])
     ]
     bits: list[str] = []
     for extra in ("", *extras):
@@ -143,18 +143,6 @@ def _holds(entry: Declared, extra: str) -> int:
         where = truth(marker, extra)
         holds &= (everywhere & ~where) if negated else where
     return holds
-
-
-@cache
-def _admitted(version: str, python: str | None) -> bool:
-    from packaging.specifiers import InvalidSpecifier, SpecifierSet
-
-    if not python:
-        return True
-    try:
-        return SpecifierSet(python).contains(version, prereleases=True)
-    except InvalidSpecifier:
-        return True
 
 
 @cache
