@@ -191,12 +191,15 @@ class IndexClient:
             if page is not None:
                 state.json_api = state.version_pages = True
                 return {versions[0]: (LookupStatus.FOUND, page, _Api.JSON_VERSION)}
+        no_project: dict[str, tuple[LookupStatus, ReleaseFiles | None, _Api]] = dict.fromkeys(
+            versions, (LookupStatus.NO_PROJECT, None, _Api.SIMPLE)
+        )
         simple: dict[str, ReleaseFiles] | None = None
         if state.simple_complete is not False or not json_api:
             simple, complete = await self._simple(lookups, state, name, versions)
             if simple is None:
-                return dict.fromkeys(versions, (LookupStatus.NO_PROJECT, None, _Api.SIMPLE))
-            if tried_version_page and state.version_pages is None:
+                return no_project
+            if tried_version_page:
                 _learn_version_pages(state, simple, versions[0])
             if complete or not json_api:
                 return _outcomes(versions, simple, _Api.SIMPLE)
@@ -204,13 +207,13 @@ class IndexClient:
         project = await self._json(lookups, url, lambda body: json_project_page(body, versions))
         if project is not None:
             state.json_api = True
-            if tried_version_page and state.version_pages is None:
+            if tried_version_page:
                 _learn_version_pages(state, project, versions[0])
             return _outcomes(versions, project, _Api.JSON_PROJECT)
         if simple is None:
             simple, _ = await self._simple(lookups, state, name, versions)
             if simple is None:
-                return dict.fromkeys(versions, (LookupStatus.NO_PROJECT, None, _Api.SIMPLE))
+                return no_project
         if state.json_api is None:
             state.json_api = False  # the project is there, the JSON API is not
         return _outcomes(versions, simple, _Api.SIMPLE)
@@ -329,6 +332,8 @@ def json_api_base(index_url: str) -> str | None:
 
 def _learn_version_pages(state: _IndexState, found: dict[str, ReleaseFiles], version: str) -> None:
     """The release exists, its own JSON page did not: this index has none."""
+    if state.version_pages is not None:
+        return
     published = found.get(version)
     if published is not None and published.version == version:
         state.version_pages = False
