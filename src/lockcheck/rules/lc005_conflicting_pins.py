@@ -50,7 +50,6 @@ def _pin(package: LockedPackage) -> tuple[str, str | None, str, str | None]:
 
 
 def check(lock: Lockfile, ctx: RuleContext) -> Iterator[Finding]:
-    within = supported(lock.requires_python, lock.supported_markers)
     by_name: dict[str, list[LockedPackage]] = defaultdict(list)
     for package in lock.packages:
         # An unnamed entry (a local editable whose directory does not name its project)
@@ -66,6 +65,9 @@ def check(lock: Lockfile, ctx: RuleContext) -> Iterator[Finding]:
                     continue  # the lock does not say where they apply: do not guess
                 if _pin(earlier) == _pin(later) or _agree(earlier, later):
                     continue
+                # The lock's environments only now: most locks have no pair to compare,
+                # and reading requires-python takes packaging (15 ms to import).
+                within = supported(lock.requires_python, lock.supported_markers)
                 where = _together(earlier, later, within)
                 if where is None:
                     continue
