@@ -347,3 +347,24 @@ def test_offline_check_imports_no_network_or_index_code(write: Writer) -> None:
         "sqlite3",
     ):
         assert module not in imported
+
+
+def test_a_lock_without_markers_to_evaluate_imports_no_specifiers() -> None:
+    """packaging's specifiers, markers and requirements cost 15-25 ms to import: a
+    pylock.toml with one entry a name and nothing to evaluate does not load them, and
+    neither does the offline check load OpenSSL (hashlib) at all."""
+    import subprocess
+    import sys
+
+    lock = Path(__file__).resolve().parent.parent / "fixtures/projects/small-app/pylock.toml"
+    result = subprocess.run(
+        [sys.executable, "-X", "importtime", "-m", "lockcheck", "check", str(lock)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode in (0, 1), result.stderr
+    imported = {line.rsplit("|", 1)[-1].strip() for line in result.stderr.splitlines()}
+    assert "lockcheck.rules.lc005_conflicting_pins" in imported  # it ran, it read no markers
+    for module in ("packaging.specifiers", "packaging.markers", "_hashlib"):
+        assert module not in imported
